@@ -1,0 +1,122 @@
+import type { MatcherState } from 'vitest'
+import type { CapturedSpan } from '../src/model/captured-span.js'
+import { isCapturedSpan } from '../src/model/captured-span.js'
+import { renderTrace } from '../src/model/render-trace.js'
+import type { SpanMark } from '../src/model/render-trace.js'
+import { Trace, traceOf } from '../src/model/trace.js'
+import { closestSpans, describeSelector } from '../src/select/select-spans.js'
+import type { Equals } from '../src/select/select-spans.js'
+import type { Selector } from '../src/select/selector.js'
+
+/** What every failure message of a tracewright matcher is built from. */
+export interface FailureReport {
+  /** Matcher name without the dot, e.g. `toHaveSpan`. */
+  readonly matcher: string
+  /** `trace` or `span`: how the received value is named in the hint line. */
+  readonly received: 'trace' | 'span'
+  /** The argument names of the hint line, e.g. `selector`. */
+  readonly args?: string
+  /** `Expected: …` line(s). */
+  readonly expected: string
+  /** `Received: …` line(s). */
+  readonly actual: string
+  /** Extra lines between Received and the trace (attribute lists, differences). */
+  readonly details?: readonly string[]
+  /** The trace to show; omitted for a trace-less span. */
+  readonly trace?: Trace | undefined
+  /** Spans to point at in the tree. */
+  readonly marks?: ReadonlyMap<string, SpanMark>
+}
+
+/**
+ * The one message format of every tracewright matcher: hint line, expected, received, details,
+ * then the captured trace as a tree with the relevant spans marked, and the trace id.
+ */
+export function formatFailure(state: MatcherState, report: FailureReport): string {
+  const { utils, isNot } = state
+  const lines = [
+    utils.matcherHint(`.${report.matcher}`, report.received, report.args ?? 'expected', { isNot }),
+    '',
+    `Expected: ${isNot ? 'not ' : ''}${report.expected}`,
+    `Received: ${report.actual}`,
+  ]
+  if (report.details?.length) lines.push('', ...report.details)
+  if (report.trace !== undefined) {
+    lines.push('', renderTrace(report.trace, report.marks ? { marks: report.marks } : {}))
+    lines.push('', `traceId: ${report.trace.traceId}`)
+  }
+  return lines.join('\n')
+}
+
+/** Marks the spans closest to `selector`, each with what differs from it. */
+export function markCandidates(trace: Trace, selector: Selector, equals: Equals, marks = new Map<string, SpanMark>(), limit = 3): Map<string, SpanMark> {
+  for (const candidate of closestSpans(trace, selector, limit, equals)) {
+    if (marks.has(candidate.span.spanId)) continue
+    marks.set(candidate.span.spanId, {
+      label: 'closest candidate',
+      notes: candidate.mismatches.map((m) => `${m.field}: expected ${m.expected}, got ${m.actual}`),
+    })
+  }
+  return marks
+}
+
+/** Marks every span in `spans` with the same label (numbered when there are several). */
+export function markSpans(spans: readonly CapturedSpan[], label: string, marks = new Map<string, SpanMark>()): Map<string, SpanMark> {
+  spans.forEach((span, i) => {
+    if (!marks.has(span.spanId)) marks.set(span.spanId, { label: spans.length > 1 ? `${label} ${i + 1}/${spans.length}` : label })
+  })
+  return marks
+}
+
+/** The `Equals` a matcher hands the selector engine: vitest's, with the test's custom testers. */
+export function matcherEquals(state: MatcherState): Equals {
+  return (actual, expected) => state.equals(actual, expected, state.customTesters)
+}
+
+function describeReceived(received: unknown): string {
+  if (received === null) return 'null'
+  if (received === undefined) return 'undefined'
+  if (typeof received === 'object') {
+    const name = (received as object).constructor?.name
+    return name && name !== 'Object' ? `a ${name}` : 'an object'
+  }
+  return `${typeof received} ${JSON.stringify(received)}`
+}
+
+/** Throws a TypeError naming the matcher unless `received` is a {@link Trace}. */
+export function assertTrace(matcher: string, received: unknown): asserts received is Trace {
+  if (received instanceof Trace) return
+  let hint = 'Pass the `trace` that `await svc.request(...)` resolves to.'
+  if (typeof received === 'object' && received !== null && (received as { trace?: unknown }).trace instanceof Trace) {
+    hint = 'You passed the whole request result; use `expect(result.trace)` or destructure `{ trace }`.'
+  } else if (isCapturedSpan(received)) {
+    hint = 'You passed a span; this matcher takes the whole trace.'
+  }
+  throw new TypeError(`${matcher}() expects a Trace, received ${describeReceived(received)}. ${hint}`)
+}
+
+/** Throws a TypeError naming the matcher unless `received` is a captured span. */
+export function assertSpan(matcher: string, received: unknown): asserts received is CapturedSpan {
+  if (isCapturedSpan(received)) return
+  let hint = 'Pass one span, e.g. `expect(trace.span("SELECT orders"))` or `expect(trace.root)`.'
+  if (received instanceof Trace) hint = 'You passed a trace; pick a span with `trace.span(selector)` or `trace.root`.'
+  throw new TypeError(`${matcher}() expects a span, received ${describeReceived(received)}. ${hint}`)
+}
+
+/** Throws a TypeError naming the matcher unless `ms` is a non-negative finite number. */
+export function assertMilliseconds(matcher: string, ms: unknown): asserts ms is number {
+  if (typeof ms === 'number' && Number.isFinite(ms) && ms >= 0) return
+  throw new TypeError(`${matcher}() expects a budget in milliseconds (a non-negative number), received ${describeReceived(ms)}. For example: ${matcher}(200).`)
+}
+
+/** The trace a received span belongs to, or a one-span trace when it was made by hand. */
+export function traceOfSpan(span: CapturedSpan): Trace {
+  return traceOf(span) ?? new Trace([span])
+}
+
+/** A short `"name" KIND` reference to a span for message lines. */
+export function spanLabel(span: CapturedSpan): string {
+  return `${JSON.stringify(span.name)} ${span.kind} (span ${span.spanId})`
+}
+
+export { describeSelector }

@@ -1,0 +1,50 @@
+/**
+ * The tracewright matchers as plain functions, for `expect.extend()` in a custom set-up or for
+ * another runner with a Jest-compatible `expect`. Most users import `tracewright/vitest` instead.
+ *
+ * @example
+ * ```ts
+ * import { expect } from 'vitest'
+ * import { tracewrightMatchers } from 'tracewright/matchers'
+ * expect.extend(tracewrightMatchers)
+ * ```
+ */
+import { toBeChildOf } from './to-be-child-of.js'
+import { toBeDescendantOf } from './to-be-descendant-of.js'
+import { toCompleteWithin } from './to-complete-within.js'
+import { toHaveAttribute } from './to-have-attribute.js'
+import { toHaveEvent } from './to-have-event.js'
+import { toHaveRecordedException } from './to-have-recorded-exception.js'
+import { toHaveSelfTimeWithin } from './to-have-self-time-within.js'
+import { toHaveSpan } from './to-have-span.js'
+import { toHaveSpanCount } from './to-have-span-count.js'
+import { toHaveStatus } from './to-have-status.js'
+
+export {
+  toBeChildOf,
+  toBeDescendantOf,
+  toCompleteWithin,
+  toHaveAttribute,
+  toHaveEvent,
+  toHaveRecordedException,
+  toHaveSelfTimeWithin,
+  toHaveSpan,
+  toHaveSpanCount,
+  toHaveStatus,
+}
+export type { SpanCount } from './to-have-span-count.js'
+export type { ExceptionMatch } from './to-have-recorded-exception.js'
+
+/** Every matcher, keyed by name, ready for `expect.extend()`. */
+export const tracewrightMatchers = {
+  toBeChildOf,
+  toBeDescendantOf,
+  toCompleteWithin,
+  toHaveAttribute,
+  toHaveEvent,
+  toHaveRecordedException,
+  toHaveSelfTimeWithin,
+  toHaveSpan,
+  toHaveSpanCount,
+  toHaveStatus,
+}

@@ -1,0 +1,54 @@
+import type { MatcherState, SyncMatcherResult } from 'vitest'
+import { isCapturedSpan } from '../src/model/captured-span.js'
+import type { CapturedSpan } from '../src/model/captured-span.js'
+import type { SpanMark } from '../src/model/render-trace.js'
+import { compileSelector } from '../src/select/select-spans.js'
+import type { Selector } from '../src/select/selector.js'
+import { assertSpan, describeSelector, formatFailure, markCandidates, matcherEquals, spanLabel, traceOfSpan } from './failure-message.js'
+
+/** The shared body of `toBeChildOf` and `toBeDescendantOf`: they differ only in which relatives count. */
+export function relationReport(
+  state: MatcherState,
+  matcher: 'toBeChildOf' | 'toBeDescendantOf',
+  received: unknown,
+  other: Selector | CapturedSpan,
+  relation: 'child' | 'descendant',
+): SyncMatcherResult {
+  assertSpan(matcher, received)
+  if (other === undefined || other === null) {
+    throw new TypeError(`${matcher}() expects a selector or a span, e.g. ${matcher}({ kind: 'SERVER' }) or ${matcher}(trace.root). Received ${String(other)}.`)
+  }
+  const span = received
+  const trace = traceOfSpan(span)
+  const equals = matcherEquals(state)
+  const otherSpan = isCapturedSpan(other) ? other : undefined
+  const selector: Selector = otherSpan ? (s: CapturedSpan) => s.spanId === otherSpan.spanId && s.traceId === otherSpan.traceId : (other as Selector)
+  const match = compileSelector(selector, equals)
+  const relatives = relation === 'child' ? [trace.parent(span)].filter((s): s is CapturedSpan => s !== undefined) : trace.ancestors(span)
+  const found = relatives.find((r) => match(r, trace))
+  const pass = found !== undefined
+  const wanted = otherSpan ? spanLabel(otherSpan) : `a span matching ${describeSelector(other as Selector)}`
+  return {
+    pass,
+    message: () => {
+      const marks = new Map<string, SpanMark>([[span.spanId, { label: 'received' }]])
+      const parent = trace.parent(span)
+      if (found) marks.set(found.spanId, { label: relation === 'child' ? 'parent (matches)' : 'ancestor (matches)' })
+      else if (parent) marks.set(parent.spanId, { label: 'actual parent' })
+      if (!pass && !otherSpan) markCandidates(trace, selector, equals, marks)
+      if (!pass && otherSpan && !marks.has(otherSpan.spanId)) marks.set(otherSpan.spanId, { label: 'expected parent' })
+      const actual = relation === 'child'
+        ? parent ? `its parent is ${spanLabel(parent)}` : `it has no parent in the trace${span.parentSpanId ? ` (parent ${span.parentSpanId} was not captured)` : ''}`
+        : relatives.length ? `its ancestors are ${relatives.map((r) => JSON.stringify(r.name)).join(' < ')}` : 'it has no ancestors in the trace'
+      return formatFailure(state, {
+        matcher,
+        received: 'span',
+        args: relation === 'child' ? 'parent' : 'ancestor',
+        expected: `${spanLabel(span)} to be a ${relation} of ${wanted}`,
+        actual,
+        trace,
+        marks,
+      })
+    },
+  }
+}

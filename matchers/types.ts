@@ -1,0 +1,33 @@
+import type { CapturedSpan } from '../src/model/captured-span.js'
+import type { StatusCodeName } from '../src/model/captured-span.js'
+import type { AttributeMatcher, EventQuery, Selector, TextMatcher } from '../src/select/selector.js'
+import type { SpanCount } from './to-have-span-count.js'
+import type { ExceptionMatch } from './to-have-recorded-exception.js'
+
+/** The matcher signatures tracewright adds to vitest's `expect`. */
+export interface TracewrightMatchers<R = unknown> {
+  /** The trace has a span matching `selector`. */
+  toHaveSpan(selector: Selector): R
+  /** The number of spans matching `selector` is `count` or within `{ min, max }`. */
+  toHaveSpanCount(selector: Selector, count: SpanCount): R
+  /** A trace, or a span, completed within `ms` milliseconds. */
+  toCompleteWithin(ms: number): R
+  /** The span has attribute `key` (equal to `value` when given). */
+  toHaveAttribute(key: string, value?: AttributeMatcher): R
+  /** The span's status is `code` (with a message matching `message` when given). */
+  toHaveStatus(code: StatusCodeName, message?: TextMatcher): R
+  /** The span has an event matching `event`. */
+  toHaveEvent(event: EventQuery): R
+  /** The span recorded an exception (matching `match` when given). */
+  toHaveRecordedException(match?: ExceptionMatch): R
+  /** The span's parent matches `parent`. */
+  toBeChildOf(parent: Selector | CapturedSpan): R
+  /** Some ancestor of the span matches `ancestor`. */
+  toBeDescendantOf(ancestor: Selector | CapturedSpan): R
+  /** The span's time outside its children is at most `ms`. */
+  toHaveSelfTimeWithin(ms: number): R
+}
+
+declare module 'vitest' {
+  interface Matchers<R extends void | Promise<void> = void | Promise<void>, T = unknown> extends TracewrightMatchers<R> {}
+}

@@ -1,0 +1,131 @@
+import type { Trace } from '../model/trace.js'
+import { TraceTimeoutError } from '../errors.js'
+import type { TraceStore } from './trace-store.js'
+
+export interface SettleOptions {
+  /**
+   * Span id of the harness's (virtual) client span whose child is the entry span. When omitted,
+   * any span without a parent in the trace counts as the entry.
+   */
+  readonly harnessSpanId?: string
+  /**
+   * Quiet window in ms: how long no new span of the trace must arrive before it counts as
+   * settled. 0 for in-process capture, which sees spans start and so knows when none is open.
+   */
+  readonly quietMs: number
+  /**
+   * Out of process, how long to keep waiting for parents referenced by arrived spans after the
+   * trace has otherwise gone quiet. Default: 4 quiet windows.
+   */
+  readonly missingParentGraceMs?: number
+  /** Give up after this many ms with a {@link TraceTimeoutError}. */
+  readonly timeoutMs: number
+  readonly signal?: AbortSignal
+}
+
+/** Why a trace is not settled yet; empty when it is. */
+export function unsettledReasons(store: TraceStore, traceId: string, harnessSpanId: string | undefined): string[] {
+  const spans = store.spans(traceId)
+  const reasons: string[] = []
+  const ids = new Set<string>()
+  for (const span of spans) ids.add(span.spanId)
+  const entry = spans.some((s) => harnessSpanId === undefined
+    ? s.parentSpanId === undefined || !ids.has(s.parentSpanId)
+    : s.parentSpanId === harnessSpanId)
+  if (!entry) {
+    reasons.push(harnessSpanId === undefined
+      ? 'the entry span has not ended'
+      : `the entry span (the service's span whose parent is the harness span ${harnessSpanId}) has not arrived`)
+  }
+  const open = store.openSpans(traceId)
+  if (open.size > 0) {
+    const names = [...open.values()].slice(0, 5).map((n) => JSON.stringify(n))
+    reasons.push(`${open.size} span${open.size === 1 ? ' has' : 's have'} started and not ended (${names.join(', ')}${open.size > 5 ? ', …' : ''})`)
+  }
+  return reasons
+}
+
+function missingParents(store: TraceStore, traceId: string, harnessSpanId: string | undefined): string[] {
+  const spans = store.spans(traceId)
+  const ids = new Set<string>()
+  for (const span of spans) ids.add(span.spanId)
+  const missing = new Set<string>()
+  for (const span of spans) {
+    const p = span.parentSpanId
+    if (p !== undefined && p !== harnessSpanId && !ids.has(p) && !store.openSpans(traceId).has(p)) missing.add(p)
+  }
+  return [...missing]
+}
+
+/**
+ * Resolves with the trace once it is complete. In-process (`quietMs: 0`): the entry span has ended
+ * and no span of the trace is open — decided the moment the last span ends, with no timer.
+ * Out of process: the entry span has arrived, every referenced parent is present, and no span
+ * arrived for `quietMs`. Never polls: it reacts to the store's events and one timer at a time.
+ *
+ * @example
+ * ```ts
+ * const trace = await settleTrace(store, traceId, { harnessSpanId, quietMs: 0, timeoutMs: 5000 })
+ * ```
+ */
+export function settleTrace(store: TraceStore, traceId: string, options: SettleOptions): Promise<Trace> {
+  const { harnessSpanId, quietMs, timeoutMs, signal } = options
+  const grace = options.missingParentGraceMs ?? quietMs * 4
+  if (quietMs === 0 && unsettledReasons(store, traceId, harnessSpanId).length === 0) {
+    return Promise.resolve(store.trace(traceId))
+  }
+  return new Promise<Trace>((resolve, reject) => {
+    let quietTimer: NodeJS.Timeout | undefined
+    let quietSince: number | undefined
+    const finish = (error?: Error): void => {
+      unwatch()
+      clearTimeout(timeout)
+      clearTimeout(quietTimer)
+      signal?.removeEventListener('abort', onAbort)
+      if (error) reject(error)
+      else resolve(store.trace(traceId))
+    }
+    const evaluate = (): void => {
+      if (unsettledReasons(store, traceId, harnessSpanId).length > 0) return
+      if (quietMs === 0) return finish()
+      const last = store.lastArrival(traceId) ?? performance.now()
+      const now = performance.now()
+      const quietFor = now - last
+      if (quietFor < quietMs) {
+        clearTimeout(quietTimer)
+        quietTimer = setTimeout(evaluate, quietMs - quietFor)
+        return
+      }
+      // Quiet, but a referenced parent is still missing: it may be in the next batch of another
+      // process. Wait a little longer, then settle anyway so a broken trace shows up in assertions.
+      if (missingParents(store, traceId, harnessSpanId).length > 0) {
+        quietSince ??= last
+        const waited = now - quietSince
+        if (waited < grace) {
+          clearTimeout(quietTimer)
+          quietTimer = setTimeout(evaluate, Math.min(quietMs, grace - waited))
+          return
+        }
+      }
+      finish()
+    }
+    const unwatch = store.watch(traceId, (event) => {
+      if (event.type === 'log') return
+      quietSince = undefined
+      evaluate()
+    })
+    const timeout = setTimeout(() => {
+      const reasons = unsettledReasons(store, traceId, harnessSpanId)
+      const missing = missingParents(store, traceId, harnessSpanId)
+      if (missing.length > 0) reasons.push(`parent span${missing.length === 1 ? '' : 's'} ${missing.join(', ')} never arrived`)
+      finish(new TraceTimeoutError(
+        `Failed to settle trace ${traceId} within ${timeoutMs} ms: ${reasons.join('; ') || 'spans kept arriving'}.\n\n` +
+          `${store.trace(traceId).toString()}\n\n` +
+          'Please check that the service ends its spans and exports them (for a child process: OTEL_* environment and the exporter), or raise the `timeout` option.',
+      ))
+    }, timeoutMs)
+    const onAbort = (): void => finish(signal?.reason instanceof Error ? signal.reason : new Error('settling was aborted'))
+    signal?.addEventListener('abort', onAbort, { once: true })
+    evaluate()
+  })
+}

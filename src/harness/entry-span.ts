@@ -1,0 +1,99 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
+import type { Attributes, Span } from '@opentelemetry/api'
+import { SERVICE_RESOURCE } from './global-tracing.js'
+
+const TRACER_NAME = 'tracewright/harness'
+
+/**
+ * Wraps a request listener so each request runs inside a SERVER span named and attributed by the
+ * stable HTTP semantic conventions (`http.request.method`, `url.path`, `http.route`,
+ * `http.response.status_code`, …). The app may set `http.route` on the active span; the span is
+ * then renamed `METHOD route` when it ends.
+ */
+export function withEntrySpan(listener: RequestListener, serviceName: string): RequestListener {
+  const tracer = trace.getTracer(TRACER_NAME)
+  const resource = { 'service.name': serviceName }
+  return (req: IncomingMessage, res: ServerResponse) => {
+    const parent = propagation.extract(ROOT_CONTEXT, req.headers).setValue(SERVICE_RESOURCE, resource)
+    const method = normaliseMethod(req.method)
+    const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: requestAttributes(req, method) }, parent)
+    const state = { ended: false, failed: false }
+    const end = (): void => {
+      if (state.ended) return
+      state.ended = true
+      finishSpan(span, method, res, state.failed)
+    }
+    const fail = (error: unknown): void => {
+      state.failed = true
+      failRequest(span, res, error)
+    }
+    res.once('finish', end)
+    res.once('close', end)
+    context.with(trace.setSpan(parent, span), () => {
+      try {
+        const result: unknown = listener(req, res)
+        if (result instanceof Promise) result.catch(fail)
+      } catch (error) {
+        fail(error)
+      }
+    })
+  }
+}
+
+function failRequest(span: Span, res: ServerResponse, error: unknown): void {
+  span.recordException(error instanceof Error ? error : String(error))
+  span.setStatus({ code: SpanStatusCode.ERROR, message: error instanceof Error ? error.message : String(error) })
+  if (!res.headersSent) {
+    res.statusCode = 500
+    res.end('Internal Server Error')
+  } else if (!res.writableEnded) {
+    res.end()
+  }
+}
+
+function finishSpan(span: Span, method: string, res: ServerResponse, failed: boolean): void {
+  const status = res.statusCode
+  span.setAttribute('http.response.status_code', status)
+  const route = (span as unknown as { attributes?: Attributes }).attributes?.['http.route']
+  if (typeof route === 'string' && route !== '') span.updateName(`${method} ${route}`)
+  if (status >= 500) {
+    span.setAttribute('error.type', String(status))
+    // A thrown error already set the status with its message; keep that.
+    if (!failed) span.setStatus({ code: SpanStatusCode.ERROR })
+  } else if (!res.writableFinished) {
+    // The client went away before the response was complete.
+    span.setAttribute('error.type', 'response_aborted')
+  }
+  span.end()
+}
+
+function normaliseMethod(method: string | undefined): string {
+  const upper = (method ?? 'GET').toUpperCase()
+  return KNOWN_METHODS.has(upper) ? upper : '_OTHER'
+}
+
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'DELETE', 'CONNECT', 'OPTIONS', 'TRACE', 'PATCH', 'QUERY'])
+
+function requestAttributes(req: IncomingMessage, method: string): Attributes {
+  const url = req.url ?? '/'
+  const q = url.indexOf('?')
+  const hostHeader = req.headers.host ?? ''
+  const colon = hostHeader.lastIndexOf(':')
+  const attributes: Attributes = {
+    'http.request.method': method,
+    'url.scheme': 'http',
+    'url.path': q === -1 ? url : url.slice(0, q),
+    'network.protocol.version': req.httpVersion,
+  }
+  if (method === '_OTHER' && req.method) attributes['http.request.method_original'] = req.method
+  if (q !== -1) attributes['url.query'] = url.slice(q + 1)
+  if (hostHeader) {
+    attributes['server.address'] = colon > 0 ? hostHeader.slice(0, colon) : hostHeader
+    if (colon > 0) attributes['server.port'] = Number(hostHeader.slice(colon + 1))
+  }
+  if (req.socket.remoteAddress) attributes['client.address'] = req.socket.remoteAddress
+  const agent = req.headers['user-agent']
+  if (agent) attributes['user_agent.original'] = agent
+  return attributes
+}

@@ -1,0 +1,112 @@
+import { createServer } from 'node:http'
+import type { RequestListener, Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { TraceStore } from '../collector/trace-store.js'
+import { ServiceStartError, UsageError } from '../errors.js'
+import { createTracedClient } from './client.js'
+import { withEntrySpan } from './entry-span.js'
+import { leaseGlobalTracing } from './global-tracing.js'
+import type { Service } from './types.js'
+
+/** What an in-process app may be: a listener, or a factory returning a listener or a server. */
+export type InProcessApp =
+  | RequestListener
+  | (() => RequestListener | Server | Promise<RequestListener | Server>)
+
+export interface InProcessServiceOptions {
+  /** A node:http request listener, or a (sync or async) function returning a listener or an `http.Server`. */
+  readonly app: InProcessApp
+  /** `service.name` recorded on the spans. Default `'app'`. */
+  readonly name?: string
+  /**
+   * Create the entry SERVER span for each request (default true). Set false when the app's own
+   * instrumentation (e.g. `@opentelemetry/instrumentation-http`) creates it.
+   */
+  readonly entrySpan?: boolean
+  /** How long `request()` waits for its trace to settle, ms. Default 5000. */
+  readonly settleTimeout?: number
+}
+
+/**
+ * Starts an app inside the test process, on 127.0.0.1 and an ephemeral port, with a tracer
+ * provider that captures every ended span synchronously.
+ */
+export async function startInProcessService(options: InProcessServiceOptions): Promise<Service> {
+  const name = options.name ?? 'app'
+  const store = new TraceStore()
+  const lease = leaseGlobalTracing({ store, resource: { 'service.name': name } })
+  let server: Server
+  try {
+    server = await resolveServer(options.app, options.entrySpan === false ? undefined : name)
+    await listen(server)
+  } catch (error) {
+    lease.release()
+    if (error instanceof ServiceStartError || error instanceof UsageError) throw error
+    throw new ServiceStartError(`Failed to start the in-process service "${name}": ${(error as Error).message}`, { cause: error })
+  }
+  const { port } = server.address() as AddressInfo
+  const url = `http://127.0.0.1:${port}`
+  const client = createTracedClient({
+    url,
+    store,
+    quietMs: 0,
+    settleTimeoutMs: options.settleTimeout ?? 5000,
+    onTrace: (traceId) => lease.claim(traceId),
+  })
+  let stopping: Promise<void> | undefined
+  return {
+    url,
+    name,
+    store,
+    request: client.request,
+    waitForSpan: client.waitForSpan,
+    stop() {
+      stopping ??= (async () => {
+        await client.close()
+        server.closeAllConnections()
+        await new Promise<void>((resolve) => server.close(() => resolve()))
+        lease.release()
+      })()
+      return stopping
+    },
+  }
+}
+
+async function resolveServer(app: InProcessApp, entrySpanService: string | undefined): Promise<Server> {
+  if (typeof app !== 'function') {
+    throw new UsageError('Failed to start service: `app` must be a request listener (req, res) => void or a function returning one or an http.Server.')
+  }
+  // A request listener takes (req, res); a factory takes nothing.
+  const made: unknown = app.length >= 1 ? app : await (app as () => unknown)()
+  if (typeof made === 'function') {
+    const listener = made as RequestListener
+    return createServer(entrySpanService === undefined ? listener : withEntrySpan(listener, entrySpanService))
+  }
+  if (isServer(made)) {
+    if (made.listening) {
+      throw new UsageError('Failed to start service: the app factory returned a server that is already listening. Please return it without calling listen(); the harness listens on 127.0.0.1 and a free port.')
+    }
+    if (entrySpanService !== undefined) {
+      const listeners = made.listeners('request') as RequestListener[]
+      made.removeAllListeners('request')
+      made.on('request', withEntrySpan((req, res) => { for (const l of listeners) l(req, res) }, entrySpanService))
+    }
+    return made
+  }
+  throw new UsageError(`Failed to start service: the app factory returned ${made === null ? 'null' : typeof made}; expected a request listener or an http.Server.`)
+}
+
+function isServer(value: unknown): value is Server {
+  return typeof value === 'object' && value !== null && typeof (value as Server).listen === 'function' &&
+    typeof (value as Server).listeners === 'function'
+}
+
+function listen(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+}

@@ -1,0 +1,76 @@
+import type { IncomingHttpHeaders } from 'node:http'
+import type { CapturedSpan } from '../model/captured-span.js'
+import type { Trace } from '../model/trace.js'
+import type { Selector } from '../select/selector.js'
+import type { TraceStore } from '../collector/trace-store.js'
+
+/** A request to the service under test, in object form. */
+export interface RequestSpec {
+  /** HTTP method; default `GET`. */
+  readonly method?: string
+  /** Path and query, starting with `/`. */
+  readonly path: string
+  readonly headers?: Readonly<Record<string, string>>
+  /** A raw body. Use `json` for JSON. */
+  readonly body?: string | Uint8Array
+  /** A value sent as JSON with `content-type: application/json`. */
+  readonly json?: unknown
+}
+
+/** Options of one request, or the body and headers of the string form. */
+export interface RequestOptions {
+  readonly headers?: Readonly<Record<string, string>>
+  readonly body?: string | Uint8Array
+  readonly json?: unknown
+  /** How long to wait for the trace to settle after the response, in ms. Default: the service's `settleTimeout`. */
+  readonly timeout?: number
+}
+
+/** The response of a traced request, its body read. */
+export interface TracedHttpResponse {
+  readonly status: number
+  readonly headers: IncomingHttpHeaders
+  /** The body as text. */
+  readonly text: string
+  /** The body parsed as JSON; throws a readable error when it is not JSON. */
+  json<T = unknown>(): T
+}
+
+/** What `svc.request()` resolves to: the response and the settled trace it produced. */
+export interface TracedResponse {
+  readonly response: TracedHttpResponse
+  readonly trace: Trace
+}
+
+export interface WaitForSpanOptions {
+  /** ms; default 5000. */
+  readonly timeout?: number
+}
+
+/**
+ * A running service under test.
+ *
+ * @example
+ * ```ts
+ * const svc = await startService({ app })
+ * const { response, trace } = await svc.request('GET /orders/42')
+ * await svc.stop()
+ * ```
+ */
+export interface Service {
+  /** `http://127.0.0.1:PORT` */
+  readonly url: string
+  /** The service name spans are recorded with (`service.name`). */
+  readonly name: string
+  /** Every span captured for this service. */
+  readonly store: TraceStore
+  /**
+   * Sends a request with a fresh trace (a harness span's `traceparent`) and resolves once the
+   * response is read and the trace has settled.
+   */
+  request(target: string | RequestSpec, options?: RequestOptions): Promise<TracedResponse>
+  /** Waits for a span of `trace` that ends after the response (background work). */
+  waitForSpan(trace: Trace, selector: Selector, options?: WaitForSpanOptions): Promise<CapturedSpan>
+  /** Stops the service and undoes every registration. Idempotent. */
+  stop(): Promise<void>
+}

@@ -1,0 +1,61 @@
+// The public library surface of `tracewright`. Matchers live in `tracewright/matchers` and are
+// registered by `tracewright/vitest`.
+export { startService } from './harness/start-service.js'
+export type { StartServiceOptions } from './harness/start-service.js'
+export type { InProcessApp, InProcessServiceOptions } from './harness/in-process.js'
+export type {
+  RequestOptions,
+  RequestSpec,
+  Service,
+  TracedHttpResponse,
+  TracedResponse,
+  WaitForSpanOptions,
+} from './harness/types.js'
+
+export { Trace, traceOf, selfTimeMs } from './model/trace.js'
+export type { TraceInit } from './model/trace.js'
+export { renderTrace, formatMs } from './model/render-trace.js'
+export type { RenderTraceOptions, SpanMark } from './model/render-trace.js'
+export { serviceOf, isCapturedSpan } from './model/captured-span.js'
+export type {
+  AttributeValue,
+  Attributes,
+  CapturedEvent,
+  CapturedLink,
+  CapturedScope,
+  CapturedSpan,
+  CapturedStatus,
+  SpanKindName,
+  StatusCodeName,
+} from './model/captured-span.js'
+
+export { selectSpans, matchesSelector, closestSpans, explainMismatch, describeSelector } from './select/select-spans.js'
+export type { Candidate, Equals, Mismatch } from './select/select-spans.js'
+export type {
+  AsymmetricMatcherLike,
+  AttributeMatcher,
+  EventQuery,
+  Selector,
+  SpanPredicate,
+  SpanQuery,
+  TextMatcher,
+} from './select/selector.js'
+
+export { TraceStore } from './collector/trace-store.js'
+export type { CapturedLog, TraceEvent, TraceStoreOptions } from './collector/trace-store.js'
+export { settleTrace } from './collector/settle.js'
+export type { SettleOptions } from './collector/settle.js'
+export { StoreSpanProcessor, toCapturedSpan } from './collector/span-processor.js'
+
+export {
+  BaselineError,
+  OtlpDecodeError,
+  SelectorError,
+  ServiceError,
+  ServiceStartError,
+  SpanLookupError,
+  TraceTimeoutError,
+  TracewrightError,
+  UsageError,
+} from './errors.js'
+export type { TracewrightErrorCode } from './errors.js'

@@ -1,0 +1,211 @@
+import type { CapturedSpan } from './captured-span.js'
+import type { CapturedLog } from '../collector/trace-store.js'
+import type { Selector } from '../select/selector.js'
+import { closestSpans, describeSelector, selectSpans } from '../select/select-spans.js'
+import { SpanLookupError } from '../errors.js'
+import { renderTrace } from './render-trace.js'
+
+const traceOfSpan = new WeakMap<CapturedSpan, Trace>()
+
+/**
+ * The trace a span was last seen in, so a matcher on a single span can resolve selectors such as
+ * `toBeChildOf({ kind: 'SERVER' })` against the span's relatives.
+ */
+export function traceOf(span: CapturedSpan): Trace | undefined {
+  return traceOfSpan.get(span)
+}
+
+export interface TraceInit {
+  readonly traceId?: string
+  readonly logs?: readonly CapturedLog[]
+}
+
+/**
+ * A snapshot of one trace: its spans, indexed as a tree.
+ *
+ * @example
+ * ```ts
+ * const { trace } = await svc.request('GET /orders/42')
+ * trace.root.name                       // 'GET /orders/:id'
+ * trace.span(/SELECT orders/).durationMs
+ * trace.children(trace.root).map((s) => s.name)
+ * trace.spans({ attributes: { 'db.system.name': 'postgresql' } }).length
+ * console.log(trace.toString())
+ * ```
+ */
+export class Trace {
+  /** 32 lowercase hex characters. */
+  readonly traceId: string
+  readonly #spans: readonly CapturedSpan[]
+  /** Log lines the services wrote for this trace. */
+  readonly logs: readonly CapturedLog[]
+  readonly #byId = new Map<string, CapturedSpan>()
+  readonly #children = new Map<string, CapturedSpan[]>()
+  readonly #roots: CapturedSpan[] = []
+
+  constructor(spans: Iterable<CapturedSpan>, init: TraceInit = {}) {
+    const sorted = [...spans].sort(byStart)
+    this.#spans = sorted
+    this.logs = init.logs ? [...init.logs] : []
+    this.traceId = init.traceId ?? sorted[0]?.traceId ?? ''
+    for (const span of sorted) {
+      this.#byId.set(span.spanId, span)
+      traceOfSpan.set(span, this)
+    }
+    for (const span of sorted) {
+      const parentId = span.parentSpanId
+      if (parentId !== undefined && this.#byId.has(parentId)) {
+        let list = this.#children.get(parentId)
+        if (list === undefined) this.#children.set(parentId, (list = []))
+        list.push(span)
+      } else {
+        this.#roots.push(span)
+      }
+    }
+  }
+
+  /**
+   * The entry span: the earliest span whose parent is not in the trace (for a harness request, the
+   * service's SERVER span whose parent is the harness's client span). Throws on an empty trace.
+   */
+  get root(): CapturedSpan {
+    const root = this.#roots[0]
+    if (root === undefined) {
+      throw new SpanLookupError(`Trace ${this.traceId || '(no id)'} has no spans, so it has no root span.`)
+    }
+    return root
+  }
+
+  /** Every span whose parent is not part of the trace. More than one means a broken trace. */
+  get roots(): readonly CapturedSpan[] {
+    return this.#roots
+  }
+
+  /** Number of spans. */
+  get size(): number {
+    return this.#spans.length
+  }
+
+  /** From the earliest start to the latest end, in milliseconds. */
+  get durationMs(): number {
+    let start: bigint | undefined
+    let end: bigint | undefined
+    for (const s of this.#spans) {
+      if (start === undefined || s.start < start) start = s.start
+      if (end === undefined || s.end > end) end = s.end
+    }
+    return start === undefined || end === undefined ? 0 : Number(end - start) / 1e6
+  }
+
+  /** The span with this id, if it is in the trace. */
+  spanById(spanId: string): CapturedSpan | undefined {
+    return this.#byId.get(spanId)
+  }
+
+  /**
+   * The one span matching `selector`. Throws a {@link SpanLookupError} listing the matches when
+   * there are several, or the closest candidates and the trace when there is none.
+   */
+  span(selector: Selector): CapturedSpan {
+    const matches = selectSpans(this, selector)
+    if (matches.length === 1) return matches[0] as CapturedSpan
+    const wanted = describeSelector(selector)
+    if (matches.length === 0) {
+      const near = closestSpans(this, selector, 3)
+      const lines = near.map((c) => `  - ${c.span.name} (${c.mismatches.map((m) => m.field).join(', ') || 'no field matched'} differ)`)
+      throw new SpanLookupError(
+        `Failed to find a span matching ${wanted}: no span matches.` +
+          (lines.length ? `\nClosest candidates:\n${lines.join('\n')}` : '') +
+          `\n\n${this.toString()}\n\nPlease check the selector against the trace above.`,
+      )
+    }
+    const listed = matches.slice(0, 10).map((s) => `  - ${s.name} (span ${s.spanId})`)
+    throw new SpanLookupError(
+      `Failed to pick one span matching ${wanted}: ${matches.length} spans match.\n${listed.join('\n')}` +
+        (matches.length > 10 ? `\n  … and ${matches.length - 10} more` : '') +
+        `\nPlease narrow the selector (add kind, attributes or parent), or use trace.spans(selector) for all of them.`,
+    )
+  }
+
+  /**
+   * Every span matching `selector`, in start order; every span of the trace when no selector is
+   * given.
+   */
+  spans(selector?: Selector): readonly CapturedSpan[] {
+    return selector === undefined ? this.#spans : selectSpans(this, selector)
+  }
+
+  /** The parent of `span` within this trace, or undefined for a root. */
+  parent(span: CapturedSpan): CapturedSpan | undefined {
+    return span.parentSpanId === undefined ? undefined : this.#byId.get(span.parentSpanId)
+  }
+
+  /** Direct children of `span` (of the root when omitted), in start order. */
+  children(span: CapturedSpan = this.root): readonly CapturedSpan[] {
+    return this.#children.get(span.spanId) ?? []
+  }
+
+  /** Every span below `span` (the root when omitted), depth first. */
+  descendants(span: CapturedSpan = this.root): CapturedSpan[] {
+    const out: CapturedSpan[] = []
+    const stack = [...this.children(span)].reverse()
+    while (stack.length > 0) {
+      const next = stack.pop() as CapturedSpan
+      out.push(next)
+      const kids = this.#children.get(next.spanId)
+      if (kids) for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i] as CapturedSpan)
+    }
+    return out
+  }
+
+  /** Ancestors of `span`, nearest first. */
+  ancestors(span: CapturedSpan): CapturedSpan[] {
+    const out: CapturedSpan[] = []
+    const seen = new Set<string>([span.spanId])
+    let current = this.parent(span)
+    while (current !== undefined && !seen.has(current.spanId)) {
+      out.push(current)
+      seen.add(current.spanId)
+      current = this.parent(current)
+    }
+    return out
+  }
+
+  /** Time of `span` not covered by any of its children, in milliseconds. */
+  selfTimeMs(span: CapturedSpan): number {
+    return selfTimeMs(span, this.children(span))
+  }
+
+  /** The trace as an indented text tree: name, kind, service, duration, status; errors marked. */
+  toString(): string {
+    return renderTrace(this)
+  }
+}
+
+/** Time of `span` not covered by the union of its children's intervals (clipped to the span). */
+export function selfTimeMs(span: CapturedSpan, children: readonly CapturedSpan[]): number {
+  const intervals = children
+    .map((c) => [c.start < span.start ? span.start : c.start, c.end > span.end ? span.end : c.end] as const)
+    .filter(([s, e]) => e > s)
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+  let covered = 0n
+  let curStart: bigint | undefined
+  let curEnd = 0n
+  for (const [s, e] of intervals) {
+    if (curStart === undefined || s > curEnd) {
+      if (curStart !== undefined) covered += curEnd - curStart
+      curStart = s
+      curEnd = e
+    } else if (e > curEnd) {
+      curEnd = e
+    }
+  }
+  if (curStart !== undefined) covered += curEnd - curStart
+  const total = span.end - span.start
+  return total > covered ? Number(total - covered) / 1e6 : 0
+}
+
+function byStart(a: CapturedSpan, b: CapturedSpan): number {
+  if (a.start !== b.start) return a.start < b.start ? -1 : 1
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+}

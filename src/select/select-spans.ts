@@ -1,0 +1,347 @@
+import { JSONPath } from 'jsonpath-plus'
+import { serviceOf } from '../model/captured-span.js'
+import type { AttributeValue, CapturedSpan } from '../model/captured-span.js'
+import type { Trace } from '../model/trace.js'
+import { SelectorError } from '../errors.js'
+import { describeValue } from './describe.js'
+import { isAsymmetricMatcher, SPAN_KINDS, SPAN_QUERY_KEYS, STATUS_CODES } from './selector.js'
+import type { EventQuery, Selector, SpanQuery } from './selector.js'
+
+/** Equality used for attribute values; matchers pass vitest's `this.equals`. */
+export type Equals = (actual: unknown, expected: unknown) => boolean
+
+/** One field of a query that a span did not satisfy. */
+export interface Mismatch {
+  /** `name`, `kind`, `status`, `service`, `attributes["db.system.name"]`, `parent`, `ancestor`, `hasEvent` … */
+  readonly field: string
+  readonly expected: string
+  readonly actual: string
+}
+
+/** A span that came close to a selector, with what differed. */
+export interface Candidate {
+  readonly span: CapturedSpan
+  readonly mismatches: readonly Mismatch[]
+  /** 0 (nothing alike) to 1 (matches). */
+  readonly score: number
+}
+
+/**
+ * Every span of `trace` matching `selector`, in start order.
+ *
+ * @example
+ * ```ts
+ * selectSpans(trace, { kind: 'CLIENT', attributes: { 'server.address': 'payments' } })
+ * ```
+ */
+export function selectSpans(trace: Trace, selector: Selector, equals: Equals = defaultEquals): CapturedSpan[] {
+  const match = compileSelector(selector, equals)
+  return trace.spans().filter((span) => match(span, trace))
+}
+
+/** True when `span` (a member of `trace`) matches `selector`. */
+export function matchesSelector(span: CapturedSpan, trace: Trace, selector: Selector, equals: Equals = defaultEquals): boolean {
+  return compileSelector(selector, equals)(span, trace)
+}
+
+type Matcher = (span: CapturedSpan, trace: Trace) => boolean
+
+/**
+ * Validates a selector once and returns a function testing spans against it. Throws
+ * {@link SelectorError} for unknown query keys, bad kinds or statuses, or an invalid JSONPath.
+ */
+export function compileSelector(selector: Selector, equals: Equals = defaultEquals): Matcher {
+  if (typeof selector === 'string') {
+    if (selector.startsWith('$')) return compileJsonPath(selector)
+    return (span) => span.name === selector
+  }
+  if (selector instanceof RegExp) {
+    return (span) => testRegExp(selector, span.name)
+  }
+  if (typeof selector === 'function') {
+    return (span, trace) => selector(span, trace) === true
+  }
+  if (typeof selector === 'object' && selector !== null && !Array.isArray(selector)) {
+    const checks = compileQuery(selector, equals)
+    return (span, trace) => {
+      for (const check of checks) if (!check.test(span, trace)) return false
+      return true
+    }
+  }
+  throw new SelectorError(
+    `Invalid selector ${describeValue(selector)}: expected a span name (string), a RegExp, an object query ` +
+      `(${SPAN_QUERY_KEYS.join(', ')}), a predicate function or a JSONPath string starting with "$".`,
+  )
+}
+
+/**
+ * The spans closest to matching `selector`, best first, with what differs. Used to explain a
+ * failed lookup; spans that match are left out.
+ */
+export function closestSpans(trace: Trace, selector: Selector, limit = 3, equals: Equals = defaultEquals): Candidate[] {
+  const explain = compileExplainer(selector, equals)
+  const out: Candidate[] = []
+  for (const span of trace.spans()) {
+    const result = explain(span, trace)
+    if (result.mismatches.length === 0) continue
+    out.push({ span, ...result })
+  }
+  out.sort((a, b) => b.score - a.score || a.mismatches.length - b.mismatches.length)
+  return out.filter((c) => c.score > 0).slice(0, limit)
+}
+
+/** What differs between `span` and `selector` (empty when it matches). */
+export function explainMismatch(span: CapturedSpan, trace: Trace, selector: Selector, equals: Equals = defaultEquals): Mismatch[] {
+  return [...compileExplainer(selector, equals)(span, trace).mismatches]
+}
+
+/** A one-line description of a selector, for messages. */
+export function describeSelector(selector: Selector): string {
+  if (typeof selector === 'string') return selector.startsWith('$') ? `JSONPath ${selector}` : JSON.stringify(selector)
+  if (typeof selector === 'function') return selector.name ? `predicate ${selector.name}` : 'a predicate function'
+  return describeValue(selector)
+}
+
+function compileExplainer(selector: Selector, equals: Equals): (span: CapturedSpan, trace: Trace) => { mismatches: Mismatch[]; score: number } {
+  if (typeof selector === 'object' && selector !== null && !(selector instanceof RegExp)) {
+    const checks = compileQuery(selector, equals)
+    return (span, trace) => {
+      const mismatches: Mismatch[] = []
+      let partial = 0
+      for (const check of checks) {
+        if (check.test(span, trace)) continue
+        mismatches.push({ field: check.field, expected: check.expected, actual: check.actual(span, trace) })
+        // A near-miss on the name still says "this is probably the span you meant".
+        if (check.field === 'name') partial += nameSimilarity(selector.name, span.name) * 0.5
+      }
+      const score = checks.length === 0 ? 1 : (checks.length - mismatches.length + partial) / checks.length
+      return { mismatches, score }
+    }
+  }
+  const match = compileSelector(selector, equals)
+  return (span, trace) => {
+    if (match(span, trace)) return { mismatches: [], score: 1 }
+    const score = typeof selector === 'string' && !selector.startsWith('$')
+      ? nameSimilarity(selector, span.name)
+      : selector instanceof RegExp ? nameSimilarity(selector.source, span.name) * 0.8 : 0
+    return { mismatches: [{ field: 'name', expected: describeSelector(selector), actual: JSON.stringify(span.name) }], score }
+  }
+}
+
+interface Check {
+  readonly field: string
+  readonly expected: string
+  test(span: CapturedSpan, trace: Trace): boolean
+  actual(span: CapturedSpan, trace: Trace): string
+}
+
+function compileQuery(query: SpanQuery, equals: Equals): Check[] {
+  const unknown = Object.keys(query).filter((k) => !(SPAN_QUERY_KEYS as readonly string[]).includes(k))
+  if (unknown.length > 0) {
+    throw new SelectorError(
+      `Unknown selector key${unknown.length > 1 ? 's' : ''} ${unknown.map((k) => JSON.stringify(k)).join(', ')} in ${describeValue(query)}. ` +
+        `Allowed keys: ${SPAN_QUERY_KEYS.join(', ')}.` +
+        (unknown.some((k) => k.includes('.')) ? ' Span attributes go under `attributes`, e.g. { attributes: { "http.route": "/x" } }.' : ''),
+    )
+  }
+  const checks: Check[] = []
+  if (query.name !== undefined) {
+    const expected = query.name
+    assertTextMatcher('name', expected)
+    checks.push({
+      field: 'name',
+      expected: describeValue(expected),
+      test: (span) => matchText(expected, span.name, equals),
+      actual: (span) => JSON.stringify(span.name),
+    })
+  }
+  if (query.kind !== undefined) {
+    const kinds = (Array.isArray(query.kind) ? query.kind : [query.kind]).map((k: unknown) => normaliseEnum('kind', k, SPAN_KINDS))
+    checks.push({
+      field: 'kind',
+      expected: kinds.join(' | '),
+      test: (span) => kinds.includes(span.kind),
+      actual: (span) => span.kind,
+    })
+  }
+  if (query.status !== undefined) {
+    const status = query.status
+    const code = typeof status === 'string' ? normaliseEnum('status', status, STATUS_CODES)
+      : status.code === undefined ? undefined : normaliseEnum('status.code', status.code, STATUS_CODES)
+    const message = typeof status === 'object' ? status.message : undefined
+    if (typeof status === 'object') {
+      const extra = Object.keys(status).filter((k) => k !== 'code' && k !== 'message')
+      if (extra.length) throw new SelectorError(`Unknown key ${JSON.stringify(extra[0])} in status ${describeValue(status)}. Allowed keys: code, message.`)
+    }
+    checks.push({
+      field: 'status',
+      expected: describeValue(typeof status === 'string' ? code : status),
+      test: (span) => (code === undefined || span.status.code === code) &&
+        (message === undefined || matchText(message, span.status.message ?? '', equals)),
+      actual: (span) => span.status.message ? `${span.status.code} ${JSON.stringify(span.status.message)}` : span.status.code,
+    })
+  }
+  if (query.service !== undefined) {
+    const expected = query.service
+    assertTextMatcher('service', expected)
+    checks.push({
+      field: 'service',
+      expected: describeValue(expected),
+      test: (span) => matchText(expected, serviceOf(span), equals),
+      actual: (span) => JSON.stringify(serviceOf(span)),
+    })
+  }
+  if (query.attributes !== undefined) {
+    if (typeof query.attributes !== 'object' || query.attributes === null || Array.isArray(query.attributes)) {
+      throw new SelectorError(`Invalid selector: attributes must be an object of attribute name to expected value, got ${describeValue(query.attributes)}.`)
+    }
+    for (const [key, expected] of Object.entries(query.attributes)) {
+      checks.push({
+        field: `attributes[${JSON.stringify(key)}]`,
+        expected: expected === undefined ? '(absent)' : describeValue(expected),
+        test: (span) => expected === undefined ? !(key in span.attributes) : matchAttribute(expected, span.attributes[key], equals),
+        actual: (span) => key in span.attributes ? describeValue(span.attributes[key]) : '(absent)',
+      })
+    }
+  }
+  if (query.parent !== undefined) {
+    const parentMatch = compileSelector(query.parent, equals)
+    checks.push({
+      field: 'parent',
+      expected: describeSelector(query.parent),
+      test: (span, trace) => {
+        const parent = trace.parent(span)
+        return parent !== undefined && parentMatch(parent, trace)
+      },
+      actual: (span, trace) => {
+        const parent = trace.parent(span)
+        return parent === undefined ? '(no parent in trace)' : `${JSON.stringify(parent.name)} ${parent.kind}`
+      },
+    })
+  }
+  if (query.ancestor !== undefined) {
+    const ancestorMatch = compileSelector(query.ancestor, equals)
+    checks.push({
+      field: 'ancestor',
+      expected: describeSelector(query.ancestor),
+      test: (span, trace) => trace.ancestors(span).some((a) => ancestorMatch(a, trace)),
+      actual: (span, trace) => {
+        const names = trace.ancestors(span).map((a) => JSON.stringify(a.name))
+        return names.length ? names.join(' < ') : '(no ancestors in trace)'
+      },
+    })
+  }
+  if (query.hasEvent !== undefined) {
+    const eventMatch = compileEventQuery(query.hasEvent, equals)
+    checks.push({
+      field: 'hasEvent',
+      expected: describeValue(query.hasEvent),
+      test: (span) => span.events.some(eventMatch),
+      actual: (span) => span.events.length ? span.events.map((e) => JSON.stringify(e.name)).join(', ') : '(no events)',
+    })
+  }
+  return checks
+}
+
+/** A test for one event against an event query (name, or name and attributes). */
+export function compileEventQuery(query: EventQuery, equals: Equals = defaultEquals): (event: CapturedSpan['events'][number]) => boolean {
+  if (typeof query === 'string' || query instanceof RegExp || isAsymmetricMatcher(query)) {
+    return (event) => matchText(query, event.name, equals)
+  }
+  if (typeof query !== 'object' || query === null) {
+    throw new SelectorError(`Invalid event query ${describeValue(query)}: expected an event name, a RegExp or { name, attributes }.`)
+  }
+  const extra = Object.keys(query).filter((k) => k !== 'name' && k !== 'attributes')
+  if (extra.length) throw new SelectorError(`Unknown key ${JSON.stringify(extra[0])} in event query ${describeValue(query)}. Allowed keys: name, attributes.`)
+  const { name, attributes } = query
+  return (event) => (name === undefined || matchText(name, event.name, equals)) &&
+    (attributes === undefined || Object.entries(attributes).every(([k, v]) => matchAttribute(v, event.attributes[k], equals)))
+}
+
+/** Compares a string field with an exact string, a RegExp or an asymmetric matcher. */
+export function matchText(expected: unknown, actual: string, equals: Equals = defaultEquals): boolean {
+  if (typeof expected === 'string') return expected === actual
+  if (expected instanceof RegExp) return testRegExp(expected, actual)
+  return equals(actual, expected)
+}
+
+/** Compares an attribute value with an exact value, a RegExp (strings only) or a matcher. */
+export function matchAttribute(expected: unknown, actual: AttributeValue | undefined, equals: Equals = defaultEquals): boolean {
+  if (actual === undefined) return isAsymmetricMatcher(expected) ? expected.asymmetricMatch(undefined) : false
+  if (expected instanceof RegExp) return typeof actual === 'string' && testRegExp(expected, actual)
+  return equals(actual, expected)
+}
+
+/** Deep equality for attribute values that honours asymmetric matchers on the expected side. */
+export function defaultEquals(actual: unknown, expected: unknown): boolean {
+  if (isAsymmetricMatcher(expected)) return expected.asymmetricMatch(actual)
+  if (Array.isArray(expected)) {
+    return Array.isArray(actual) && actual.length === expected.length && expected.every((v, i) => defaultEquals(actual[i], v))
+  }
+  return Object.is(actual, expected)
+}
+
+function testRegExp(re: RegExp, value: string): boolean {
+  // A /g or /y RegExp keeps state between calls; reset it so every span is tested from the start.
+  re.lastIndex = 0
+  return re.test(value)
+}
+
+function assertTextMatcher(field: string, value: unknown): void {
+  if (typeof value === 'string' || value instanceof RegExp || isAsymmetricMatcher(value)) return
+  throw new SelectorError(`Invalid selector: ${field} must be a string, a RegExp or an asymmetric matcher such as expect.stringMatching(), got ${describeValue(value)}.`)
+}
+
+function normaliseEnum<T extends string>(field: string, value: unknown, allowed: readonly T[]): T {
+  const upper = typeof value === 'string' ? value.toUpperCase() : value
+  if (typeof upper === 'string' && (allowed as readonly string[]).includes(upper)) return upper as T
+  throw new SelectorError(`Invalid selector: ${field} must be one of ${allowed.join(', ')}, got ${describeValue(value)}.`)
+}
+
+function nameSimilarity(expected: unknown, actual: string): number {
+  const wanted = typeof expected === 'string' ? expected : expected instanceof RegExp ? expected.source : undefined
+  if (wanted === undefined || wanted.length === 0) return 0
+  const a = wanted.toLowerCase()
+  const b = actual.toLowerCase()
+  if (b.includes(a) || a.includes(b)) return 0.9 * Math.min(a.length, b.length) / Math.max(a.length, b.length) + 0.1
+  return 1 - levenshtein(a, b) / Math.max(a.length, b.length)
+}
+
+function levenshtein(a: string, b: string): number {
+  if (a.length > 200 || b.length > 200) return Math.max(a.length, b.length)
+  let prev = Array.from({ length: b.length + 1 }, (_, i) => i)
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i]
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1
+      cur[j] = Math.min((prev[j] as number) + 1, (cur[j - 1] as number) + 1, (prev[j - 1] as number) + cost)
+    }
+    prev = cur
+  }
+  return prev[b.length] as number
+}
+
+const jsonOfSpan = new WeakMap<CapturedSpan, unknown>()
+
+/** The span as plain JSON (bigints as decimal strings) for JSONPath queries and reports. */
+export function spanToJson(span: CapturedSpan): unknown {
+  let json = jsonOfSpan.get(span)
+  if (json === undefined) {
+    json = JSON.parse(JSON.stringify(span, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)))
+    jsonOfSpan.set(span, json)
+  }
+  return json
+}
+
+function compileJsonPath(path: string): Matcher {
+  try {
+    // Parse once on an empty document so a malformed path fails here, naming the selector.
+    JSONPath({ path, json: {}, eval: false, wrap: true })
+  } catch (error) {
+    throw new SelectorError(`Invalid JSONPath selector ${JSON.stringify(path)}: ${(error as Error).message}. Script filters such as ?(@.x > 1) are disabled; select a value, e.g. "$.attributes['db.system.name']".`, { cause: error })
+  }
+  return (span) => {
+    const result = JSONPath({ path, json: spanToJson(span) as object, eval: false, wrap: true }) as unknown[]
+    return result.some((v) => v !== undefined && v !== null)
+  }
+}
