@@ -30,7 +30,5 @@ export function toHaveSpan(this: MatcherState, received: unknown, selector: Sele
       trace: received,
       marks: pass ? markSpans(matches, 'match') : markCandidates(received, selector, equals),
     }),
-    actual: matches.map((s) => s.name),
-    expected: describeSelector(selector),
   }
 }

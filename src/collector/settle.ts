@@ -23,6 +23,14 @@ export interface SettleOptions {
   readonly signal?: AbortSignal
 }
 
+/** True when the trace is settled but for the quiet window and late parents (the hot path). */
+function isSettled(store: TraceStore, traceId: string, harnessSpanId: string | undefined): boolean {
+  if (store.openSpanCount(traceId) > 0) return false
+  if (harnessSpanId === undefined) return unsettledReasons(store, traceId, harnessSpanId).length === 0
+  for (const span of store.spans(traceId)) if (span.parentSpanId === harnessSpanId) return true
+  return false
+}
+
 /** Why a trace is not settled yet; empty when it is. */
 export function unsettledReasons(store: TraceStore, traceId: string, harnessSpanId: string | undefined): string[] {
   const spans = store.spans(traceId)
@@ -71,7 +79,7 @@ function missingParents(store: TraceStore, traceId: string, harnessSpanId: strin
 export function settleTrace(store: TraceStore, traceId: string, options: SettleOptions): Promise<Trace> {
   const { harnessSpanId, quietMs, timeoutMs, signal } = options
   const grace = options.missingParentGraceMs ?? quietMs * 4
-  if (quietMs === 0 && unsettledReasons(store, traceId, harnessSpanId).length === 0) {
+  if (quietMs === 0 && isSettled(store, traceId, harnessSpanId)) {
     return Promise.resolve(store.trace(traceId))
   }
   return new Promise<Trace>((resolve, reject) => {
@@ -86,7 +94,7 @@ export function settleTrace(store: TraceStore, traceId: string, options: SettleO
       else resolve(store.trace(traceId))
     }
     const evaluate = (): void => {
-      if (unsettledReasons(store, traceId, harnessSpanId).length > 0) return
+      if (!isSettled(store, traceId, harnessSpanId)) return
       if (quietMs === 0) return finish()
       const last = store.lastArrival(traceId) ?? performance.now()
       const now = performance.now()

@@ -108,12 +108,26 @@ export function toCapturedSpan(span: ReadableSpan, resource: Attributes = {}): C
     attributes: copyAttributes(span.attributes),
     events: span.events.map((e) => ({ name: e.name, time: hrTimeToNanos(e.time), attributes: copyAttributes(e.attributes) })),
     links: span.links.map((l) => ({ traceId: l.context.traceId, spanId: l.context.spanId, attributes: copyAttributes(l.attributes) })),
-    resource: { ...copyAttributes(span.resource.attributes), ...resource },
+    resource: mergedResource(span.resource.attributes, resource),
     scope: span.instrumentationScope.version === undefined
       ? { name: span.instrumentationScope.name }
       : { name: span.instrumentationScope.name, version: span.instrumentationScope.version },
   }
   return captured
+}
+
+// Every span of a provider shares one resource; merge it with the service's once, not per span.
+const mergedResources = new WeakMap<object, WeakMap<object, Attributes>>()
+
+function mergedResource(own: OtelAttributes, override: Attributes): Attributes {
+  let byOverride = mergedResources.get(own)
+  if (byOverride === undefined) mergedResources.set(own, (byOverride = new WeakMap()))
+  let merged = byOverride.get(override)
+  if (merged === undefined) {
+    merged = Object.freeze({ ...copyAttributes(own), ...override })
+    byOverride.set(override, merged)
+  }
+  return merged
 }
 
 function hrTimeToNanos(time: HrTime): bigint {

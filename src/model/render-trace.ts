@@ -1,5 +1,6 @@
 import { serviceOf } from './captured-span.js'
 import type { CapturedSpan } from './captured-span.js'
+import { traceInternals } from './trace.js'
 import type { Trace } from './trace.js'
 
 /** A note printed under one span of a rendered trace (a candidate marker and its differences). */
@@ -35,7 +36,7 @@ export interface RenderTraceOptions {
 export function renderTrace(trace: Trace, options: RenderTraceOptions = {}): string {
   const marks = options.marks ?? new Map<string, SpanMark>()
   const maxSpans = options.maxSpans ?? 200
-  const all = trace.spans()
+  const all = traceInternals.spans(trace)
   const header = `trace ${trace.traceId || '(unknown id)'} · ${all.length} span${all.length === 1 ? '' : 's'} · ${formatMs(trace.durationMs)}`
   if (all.length === 0) return `${header}\n(no spans captured)`
   const lines: string[] = [header]
@@ -50,7 +51,7 @@ export function renderTrace(trace: Trace, options: RenderTraceOptions = {}): str
     } else {
       hidden++
     }
-    const kids = trace.children(span)
+    const kids = traceInternals.children(trace, span)
     kids.forEach((child, i) => {
       const last = i === kids.length - 1
       visit(child, childPrefix + (last ? '└─ ' : '├─ '), childPrefix + (last ? '   ' : '│  '))

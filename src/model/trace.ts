@@ -8,6 +8,18 @@ import { renderTrace } from './render-trace.js'
 const traceOfSpan = new WeakMap<CapturedSpan, Trace>()
 
 /**
+ * Read access for tracewright's own modules (the selector engine, the renderer) that does not
+ * register every span it walks over with its trace; see `#own` below.
+ */
+export interface TraceInternals {
+  spans(trace: Trace): readonly CapturedSpan[]
+  parent(trace: Trace, span: CapturedSpan): CapturedSpan | undefined
+  children(trace: Trace, span: CapturedSpan): readonly CapturedSpan[]
+}
+// Assigned by Trace's static block, the only code that can read its private fields.
+export let traceInternals: TraceInternals
+
+/**
  * The trace a span was last seen in, so a matcher on a single span can resolve selectors such as
  * `toBeChildOf({ kind: 'SERVER' })` against the span's relatives.
  */
@@ -36,32 +48,60 @@ export interface TraceInit {
 export class Trace {
   /** 32 lowercase hex characters. */
   readonly traceId: string
-  readonly #spans: readonly CapturedSpan[]
   /** Log lines the services wrote for this trace. */
   readonly logs: readonly CapturedLog[]
-  readonly #byId = new Map<string, CapturedSpan>()
-  readonly #children = new Map<string, CapturedSpan[]>()
-  readonly #roots: CapturedSpan[] = []
+
+  static {
+    traceInternals = {
+      spans: (trace) => trace.#spans,
+      parent: (trace, span) => (span.parentSpanId === undefined ? undefined : trace.#byId.get(span.parentSpanId)),
+      children: (trace, span) => trace.#children.get(span.spanId) ?? [],
+    }
+  }
+
+  readonly #input: readonly CapturedSpan[]
+  #index: TraceIndex | undefined
 
   constructor(spans: Iterable<CapturedSpan>, init: TraceInit = {}) {
-    const sorted = [...spans].sort(byStart)
-    this.#spans = sorted
+    const input = [...spans]
+    this.#input = input
     this.logs = init.logs ? [...init.logs] : []
-    this.traceId = init.traceId ?? sorted[0]?.traceId ?? ''
-    for (const span of sorted) {
-      this.#byId.set(span.spanId, span)
-      traceOfSpan.set(span, this)
-    }
-    for (const span of sorted) {
-      const parentId = span.parentSpanId
-      if (parentId !== undefined && this.#byId.has(parentId)) {
-        let list = this.#children.get(parentId)
-        if (list === undefined) this.#children.set(parentId, (list = []))
-        list.push(span)
-      } else {
-        this.#roots.push(span)
-      }
-    }
+    this.traceId = init.traceId ?? input[0]?.traceId ?? ''
+  }
+
+  // Spans handed out by this trace remember it, so span matchers can find their relatives. Done
+  // on the way out rather than for every span up front: most spans are never looked at.
+  #own<T extends CapturedSpan | undefined>(span: T): T {
+    if (span !== undefined) traceOfSpan.set(span, this)
+    return span
+  }
+
+  #ownAll<T extends readonly CapturedSpan[]>(spans: T): T {
+    for (const span of spans) traceOfSpan.set(span, this)
+    return spans
+  }
+
+  // Sorting and indexing wait until something asks: a request whose trace is never inspected
+  // (a measurement run, a warm-up) does not pay for them.
+  get #indexed(): TraceIndex {
+    this.#index ??= buildIndex(this.#input)
+    return this.#index
+  }
+
+  get #spans(): readonly CapturedSpan[] {
+    return this.#indexed.sorted
+  }
+
+  get #byId(): ReadonlyMap<string, CapturedSpan> {
+    return this.#indexed.byId
+  }
+
+  get #children(): ReadonlyMap<string, CapturedSpan[]> {
+    return this.#indexed.children
+  }
+
+  get #roots(): readonly CapturedSpan[] {
+    return this.#indexed.roots
   }
 
   /**
@@ -73,17 +113,17 @@ export class Trace {
     if (root === undefined) {
       throw new SpanLookupError(`Trace ${this.traceId || '(no id)'} has no spans, so it has no root span.`)
     }
-    return root
+    return this.#own(root)
   }
 
   /** Every span whose parent is not part of the trace. More than one means a broken trace. */
   get roots(): readonly CapturedSpan[] {
-    return this.#roots
+    return this.#ownAll(this.#roots)
   }
 
   /** Number of spans. */
   get size(): number {
-    return this.#spans.length
+    return this.#input.length
   }
 
   /** From the earliest start to the latest end, in milliseconds. */
@@ -99,7 +139,7 @@ export class Trace {
 
   /** The span with this id, if it is in the trace. */
   spanById(spanId: string): CapturedSpan | undefined {
-    return this.#byId.get(spanId)
+    return this.#own(this.#byId.get(spanId))
   }
 
   /**
@@ -108,7 +148,7 @@ export class Trace {
    */
   span(selector: Selector): CapturedSpan {
     const matches = selectSpans(this, selector)
-    if (matches.length === 1) return matches[0] as CapturedSpan
+    if (matches.length === 1) return this.#own(matches[0] as CapturedSpan)
     const wanted = describeSelector(selector)
     if (matches.length === 0) {
       const near = closestSpans(this, selector, 3)
@@ -132,17 +172,17 @@ export class Trace {
    * given.
    */
   spans(selector?: Selector): readonly CapturedSpan[] {
-    return selector === undefined ? this.#spans : selectSpans(this, selector)
+    return this.#ownAll(selector === undefined ? this.#spans : selectSpans(this, selector))
   }
 
   /** The parent of `span` within this trace, or undefined for a root. */
   parent(span: CapturedSpan): CapturedSpan | undefined {
-    return span.parentSpanId === undefined ? undefined : this.#byId.get(span.parentSpanId)
+    return span.parentSpanId === undefined ? undefined : this.#own(this.#byId.get(span.parentSpanId))
   }
 
   /** Direct children of `span` (of the root when omitted), in start order. */
   children(span: CapturedSpan = this.root): readonly CapturedSpan[] {
-    return this.#children.get(span.spanId) ?? []
+    return this.#ownAll(this.#children.get(span.spanId) ?? [])
   }
 
   /** Every span below `span` (the root when omitted), depth first. */
@@ -155,31 +195,36 @@ export class Trace {
       const kids = this.#children.get(next.spanId)
       if (kids) for (let i = kids.length - 1; i >= 0; i--) stack.push(kids[i] as CapturedSpan)
     }
-    return out
+    return this.#ownAll(out)
   }
 
   /** Ancestors of `span`, nearest first. */
   ancestors(span: CapturedSpan): CapturedSpan[] {
-    const out: CapturedSpan[] = []
-    const seen = new Set<string>([span.spanId])
-    let current = this.parent(span)
-    while (current !== undefined && !seen.has(current.spanId)) {
-      out.push(current)
-      seen.add(current.spanId)
-      current = this.parent(current)
-    }
-    return out
+    return this.#ownAll(ancestorsOf(this, span))
   }
 
   /** Time of `span` not covered by any of its children, in milliseconds. */
   selfTimeMs(span: CapturedSpan): number {
-    return selfTimeMs(span, this.children(span))
+    return selfTimeMs(span, traceInternals.children(this, span))
   }
 
   /** The trace as an indented text tree: name, kind, service, duration, status; errors marked. */
   toString(): string {
     return renderTrace(this)
   }
+}
+
+/** Ancestors of `span`, nearest first, without registering them (see `traceInternals`). */
+export function ancestorsOf(trace: Trace, span: CapturedSpan): CapturedSpan[] {
+  const out: CapturedSpan[] = []
+  const seen = new Set<string>([span.spanId])
+  let current = traceInternals.parent(trace, span)
+  while (current !== undefined && !seen.has(current.spanId)) {
+    out.push(current)
+    seen.add(current.spanId)
+    current = traceInternals.parent(trace, current)
+  }
+  return out
 }
 
 /** Time of `span` not covered by the union of its children's intervals (clipped to the span). */
@@ -203,6 +248,32 @@ export function selfTimeMs(span: CapturedSpan, children: readonly CapturedSpan[]
   if (curStart !== undefined) covered += curEnd - curStart
   const total = span.end - span.start
   return total > covered ? Number(total - covered) / 1e6 : 0
+}
+
+interface TraceIndex {
+  readonly sorted: readonly CapturedSpan[]
+  readonly byId: ReadonlyMap<string, CapturedSpan>
+  readonly children: ReadonlyMap<string, CapturedSpan[]>
+  readonly roots: readonly CapturedSpan[]
+}
+
+function buildIndex(input: readonly CapturedSpan[]): TraceIndex {
+  const sorted = [...input].sort(byStart)
+  const byId = new Map<string, CapturedSpan>()
+  const children = new Map<string, CapturedSpan[]>()
+  const roots: CapturedSpan[] = []
+  for (const span of sorted) byId.set(span.spanId, span)
+  for (const span of sorted) {
+    const parentId = span.parentSpanId
+    if (parentId !== undefined && byId.has(parentId)) {
+      let list = children.get(parentId)
+      if (list === undefined) children.set(parentId, (list = []))
+      list.push(span)
+    } else {
+      roots.push(span)
+    }
+  }
+  return { sorted, byId, children, roots }
 }
 
 function byStart(a: CapturedSpan, b: CapturedSpan): number {

@@ -1,0 +1,173 @@
+// Simulates compareSamples against noise with a known truth and checks the acceptance targets of
+// the baseline statistics: false alarms, detection power, the small-sample rule, and how well
+// samplesNeeded plans. Prints markdown; exits 1 when a target fails.
+//
+//   npm run build && node bench/statistics-simulation.ts
+//
+// It runs the built library in dist/ (type stripping cannot follow the `.js` import specifiers
+// inside src/), and takes only types from src/ so that it typechecks without a build.
+import type * as StatisticsModule from '../src/baseline/statistics.js'
+import type * as RandomModule from '../src/baseline/random.js'
+import type * as SimulationModule from '../src/baseline/simulated-samples.js'
+import type { CompareOptions, Verdict } from '../src/baseline/statistics.js'
+import type { NoiseScenario } from '../src/baseline/simulated-samples.js'
+
+const TRIALS = 1000
+const GRID_TRIALS = 400
+
+const { compareSamples, samplesNeeded } = await load<typeof StatisticsModule>('statistics.js')
+const { createRandom } = await load<typeof RandomModule>('random.js')
+const { simulateSamples } = await load<typeof SimulationModule>('simulated-samples.js')
+
+type Rates = Record<Verdict, number> & { readonly covered: number; readonly msPerCall: number }
+
+interface Target {
+  readonly name: string
+  readonly scenario: NoiseScenario
+  readonly options: CompareOptions
+  readonly requirement: string
+  readonly met: (rates: Rates) => boolean
+}
+
+const unpaired = { samples: 30, baseMs: 50, cv: 0.2 } as const
+const paired = { samples: 20, baseMs: 50, cv: 0.1, sharedCv: 0.2 } as const
+const tiny = { samples: 3, baseMs: 50, cv: 0.2 } as const
+
+const targets: Target[] = [
+  { name: 'unpaired, 30 a side, CV 20%, no change', scenario: { ...unpaired, change: 0 }, options: {}, requirement: 'slower ≤ 1%', met: (r) => r.slower <= 0.01 },
+  { name: 'unpaired, 30 a side, CV 20%, 30% slower', scenario: { ...unpaired, change: 0.3 }, options: {}, requirement: 'slower ≥ 95%', met: (r) => r.slower >= 0.95 },
+  { name: 'paired, 20 pairs, drift 20% × CV 10%, no change', scenario: { ...paired, change: 0 }, options: { paired: true }, requirement: 'slower ≤ 1%', met: (r) => r.slower <= 0.01 },
+  { name: 'paired, 20 pairs, drift 20% × CV 10%, 20% slower', scenario: { ...paired, change: 0.2 }, options: { paired: true }, requirement: 'slower ≥ 95%', met: (r) => r.slower >= 0.95 },
+  { name: 'unpaired, 3 a side, CV 20%, no change', scenario: { ...tiny, change: 0 }, options: {}, requirement: 'never slower or faster', met: (r) => r.slower + r.faster === 0 },
+  { name: 'unpaired, 3 a side, CV 20%, 100% slower', scenario: { ...tiny, change: 1 }, options: {}, requirement: 'never slower or faster', met: (r) => r.slower + r.faster === 0 },
+  { name: 'paired, 3 pairs, drift 20% × CV 10%, 100% slower', scenario: { ...paired, samples: 3, change: 1 }, options: { paired: true }, requirement: 'never slower or faster', met: (r) => r.slower + r.faster === 0 },
+]
+
+const informative: Omit<Target, 'requirement' | 'met'>[] = [
+  { name: 'the paired 20% slower data, compared unpaired', scenario: { ...paired, change: 0.2 }, options: {} },
+  { name: 'unpaired, 30 a side, CV 20%, head 23% faster (base 30% slower)', scenario: { ...unpaired, change: 1 / 1.3 - 1 }, options: {} },
+  { name: 'unpaired, 30 a side, CV 20%, 5% slower', scenario: { ...unpaired, change: 0.05 }, options: {} },
+  { name: 'paired, 20 pairs, drift 20% × CV 10%, 5% slower', scenario: { ...paired, change: 0.05 }, options: { paired: true } },
+]
+
+let failed = 0
+const print = (line = ''): void => console.log(line)
+
+print(`## Acceptance targets (${TRIALS} trials each, base median 50 ms, default options)`)
+print()
+print('| scenario | slower | faster | unchanged | inconclusive | CI covers truth | ms/call | target | result |')
+print('|---|--:|--:|--:|--:|--:|--:|---|---|')
+targets.forEach((target, index) => {
+  const rates = simulate(target.scenario, target.options, TRIALS, 1000 * (index + 1))
+  const met = target.met(rates)
+  if (!met) failed++
+  print(`| ${target.name} | ${rateCells(rates)} | ${target.requirement} | ${met ? 'pass' : '**FAIL**'} |`)
+})
+print()
+print(`## Other scenarios (${TRIALS} trials each, for comparison)`)
+print()
+print('| scenario | slower | faster | unchanged | inconclusive | CI covers truth | ms/call |')
+print('|---|--:|--:|--:|--:|--:|--:|')
+informative.forEach((row, index) => {
+  print(`| ${row.name} | ${rateCells(simulate(row.scenario, row.options, TRIALS, 50_000 + 1000 * index))} |`)
+})
+
+const changes = [0, 0.1, 0.2, 0.3, 0.5]
+powerGrid('unpaired, CV 20%', { baseMs: 50, cv: 0.2 }, {}, [5, 10, 20, 30, 50, 100], 0.2)
+powerGrid('paired, drift 20% × CV 10% (pair-ratio CV ≈ 14%)', { baseMs: 50, cv: 0.1, sharedCv: 0.2 }, { paired: true }, [5, 8, 10, 20, 30, 50], pairRatioCv(0.1))
+
+print()
+print(`## Does samplesNeeded plan enough? (planned for 90% power, ${GRID_TRIALS} trials each)`)
+print()
+print('| design | change | CV | minRelativeEffect | planned n | simulated slower rate | ≥ 90% |')
+print('|---|--:|--:|--:|--:|--:|---|')
+const plans: { paired: boolean; change: number; cv: number; minRelativeEffect: number }[] = [
+  { paired: false, change: 0.3, cv: 0.2, minRelativeEffect: 0.1 },
+  { paired: false, change: 0.2, cv: 0.2, minRelativeEffect: 0.1 },
+  { paired: false, change: 0.1, cv: 0.2, minRelativeEffect: 0 },
+  { paired: false, change: 0.2, cv: 0.3, minRelativeEffect: 0 },
+  { paired: true, change: 0.2, cv: pairRatioCv(0.1), minRelativeEffect: 0.1 },
+  { paired: true, change: 0.1, cv: pairRatioCv(0.1), minRelativeEffect: 0 },
+  { paired: true, change: 0.05, cv: pairRatioCv(0.05), minRelativeEffect: 0 },
+]
+plans.forEach((plan, index) => {
+  const n = samplesNeeded(plan.change, plan.cv, { paired: plan.paired, minRelativeEffect: plan.minRelativeEffect })
+  // Independent noise of CV c on each side of a pair gives a pair ratio of CV ≈ c·√2, so the
+  // simulation draws per-sample noise of the planned pair-ratio CV divided back by √2.
+  const cv = plan.paired ? sampleCvForPairRatio(plan.cv) : plan.cv
+  const rates = simulate({ samples: n, baseMs: 50, change: plan.change, cv }, { paired: plan.paired, minRelativeEffect: plan.minRelativeEffect }, GRID_TRIALS, 90_000 + 1000 * index)
+  print(`| ${plan.paired ? 'paired' : 'unpaired'} | ${percent(plan.change)} | ${percent(plan.cv)} | ${percent(plan.minRelativeEffect)} | ${n} | ${percent(rates.slower)} | ${rates.slower >= 0.9 ? 'yes' : 'no'} |`)
+})
+
+print()
+print(failed === 0 ? 'All acceptance targets met.' : `${failed} acceptance target${failed === 1 ? '' : 's'} FAILED.`)
+process.exitCode = failed === 0 ? 0 : 1
+
+function simulate(scenario: NoiseScenario, options: CompareOptions, trials: number, seed: number): Rates {
+  const random = createRandom(seed)
+  const counts: Record<Verdict, number> = { slower: 0, faster: 0, unchanged: 0, inconclusive: 0 }
+  const truth = 1 + scenario.change
+  let covered = 0
+  let elapsed = 0
+  for (let trial = 0; trial < trials; trial++) {
+    const { base, head } = simulateSamples(scenario, random)
+    const started = performance.now()
+    const result = compareSamples(base, head, { ...options, seed: trial })
+    elapsed += performance.now() - started
+    counts[result.verdict]++
+    if (result.ci[0] <= truth && truth <= result.ci[1]) covered++
+  }
+  return {
+    slower: counts.slower / trials,
+    faster: counts.faster / trials,
+    unchanged: counts.unchanged / trials,
+    inconclusive: counts.inconclusive / trials,
+    covered: covered / trials,
+    msPerCall: elapsed / trials,
+  }
+}
+
+function powerGrid(title: string, noise: Omit<NoiseScenario, 'samples' | 'change'>, options: CompareOptions, sizes: readonly number[], plannedCv: number): void {
+  print()
+  print(`## Rate of 'slower' by samples a side and true change: ${title} (${GRID_TRIALS} trials a cell)`)
+  print()
+  print(`| samples a side | ${changes.map((change) => `${percent(change)} slower`).join(' | ')} |`)
+  print(`|--:|${changes.map(() => '--:').join('|')}|`)
+  sizes.forEach((samples, row) => {
+    const cells = changes.map((change, column) => percent(simulate({ ...noise, samples, change }, options, GRID_TRIALS, 10_000 * (row + 1) + 100 * column).slower))
+    print(`| ${samples} | ${cells.join(' | ')} |`)
+  })
+  const planned = changes.map((change) => (change > 0 ? samplesNeeded(change, plannedCv, { paired: options.paired ?? false, minRelativeEffect: 0.1 }) : Number.NaN))
+  print(`| samplesNeeded for 90% | ${planned.map((n) => (Number.isNaN(n) ? '–' : Number.isFinite(n) ? String(n) : 'never (≤ 10% minimum)')).join(' | ')} |`)
+}
+
+function rateCells(rates: Rates): string {
+  return [rates.slower, rates.faster, rates.unchanged, rates.inconclusive, rates.covered].map(percent).join(' | ') + ` | ${rates.msPerCall.toFixed(2)}`
+}
+
+function pairRatioCv(sampleCv: number): number {
+  const variance = Math.log(1 + sampleCv * sampleCv)
+  return Math.sqrt(Math.exp(2 * variance) - 1)
+}
+
+function sampleCvForPairRatio(ratioCv: number): number {
+  const variance = Math.log(1 + ratioCv * ratioCv) / 2
+  return Math.sqrt(Math.exp(variance) - 1)
+}
+
+function percent(fraction: number): string {
+  return `${(Math.round(fraction * 1000) / 10).toString()}%`
+}
+
+async function load<Module>(file: string): Promise<Module> {
+  const url = new URL(`../dist/src/baseline/${file}`, import.meta.url)
+  try {
+    return (await import(url.href)) as Module
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND') {
+      console.error(`Failed to load ${url.pathname}: the library is not built. Please run \`npm run build\` first.`)
+      process.exit(2)
+    }
+    throw error
+  }
+}
