@@ -7,6 +7,7 @@ import { Trace, traceOf } from '../src/model/trace.js'
 import { closestSpans, describeSelector } from '../src/select/select-spans.js'
 import type { Equals } from '../src/select/select-spans.js'
 import type { Selector } from '../src/select/selector.js'
+import { SelectorError } from '../src/errors.js'
 
 /** What every failure message of a tracewright matcher is built from. */
 export interface FailureReport {
@@ -73,12 +74,13 @@ export function matcherEquals(state: MatcherState): Equals {
   return (actual, expected) => state.equals(actual, expected, state.customTesters)
 }
 
-function describeReceived(received: unknown): string {
+/** `a Trace`, `an Array`, `number 5`, … for misuse messages. */
+export function describeReceived(received: unknown): string {
   if (received === null) return 'null'
   if (received === undefined) return 'undefined'
   if (typeof received === 'object') {
     const name = (received as object).constructor?.name
-    return name && name !== 'Object' ? `a ${name}` : 'an object'
+    return name && name !== 'Object' ? `${/^[AEIOU]/.test(name) ? 'an' : 'a'} ${name}` : 'an object'
   }
   return `${typeof received} ${JSON.stringify(received)}`
 }
@@ -101,6 +103,19 @@ export function assertSpan(matcher: string, received: unknown): asserts received
   let hint = 'Pass one span, e.g. `expect(trace.span("SELECT orders"))` or `expect(trace.root)`.'
   if (received instanceof Trace) hint = 'You passed a trace; pick a span with `trace.span(selector)` or `trace.root`.'
   throw new TypeError(`${matcher}() expects a span, received ${describeReceived(received)}. ${hint}`)
+}
+
+/**
+ * Runs `work`, turning a {@link SelectorError} from a bad selector argument into a TypeError that
+ * names the matcher (the selector error stays as its cause).
+ */
+export function withSelectorArgument<T>(matcher: string, work: () => T): T {
+  try {
+    return work()
+  } catch (error) {
+    if (error instanceof SelectorError) throw new TypeError(`${matcher}(): ${error.message}`, { cause: error })
+    throw error
+  }
 }
 
 /** Throws a TypeError naming the matcher unless `ms` is a non-negative finite number. */

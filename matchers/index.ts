@@ -19,6 +19,7 @@ import { toHaveSelfTimeWithin } from './to-have-self-time-within.js'
 import { toHaveSpan } from './to-have-span.js'
 import { toHaveSpanCount } from './to-have-span-count.js'
 import { toHaveStatus } from './to-have-status.js'
+import { toMatchBaseline } from './to-match-baseline.js'
 
 export {
   toBeChildOf,
@@ -31,9 +32,11 @@ export {
   toHaveSpan,
   toHaveSpanCount,
   toHaveStatus,
+  toMatchBaseline,
 }
 export type { SpanCount } from './to-have-span-count.js'
 export type { ExceptionMatch } from './to-have-recorded-exception.js'
+export type { BaselineTaskMeta, MatchBaselineOptions } from './to-match-baseline.js'
 
 /** Every matcher, keyed by name, ready for `expect.extend()`. */
 export const tracewrightMatchers = {
@@ -47,4 +50,5 @@ export const tracewrightMatchers = {
   toHaveSpan,
   toHaveSpanCount,
   toHaveStatus,
+  toMatchBaseline,
 }

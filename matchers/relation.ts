@@ -4,7 +4,7 @@ import type { CapturedSpan } from '../src/model/captured-span.js'
 import type { SpanMark } from '../src/model/render-trace.js'
 import { compileSelector } from '../src/select/select-spans.js'
 import type { Selector } from '../src/select/selector.js'
-import { assertSpan, describeSelector, formatFailure, markCandidates, matcherEquals, spanLabel, traceOfSpan } from './failure-message.js'
+import { assertSpan, describeSelector, withSelectorArgument, formatFailure, markCandidates, matcherEquals, spanLabel, traceOfSpan } from './failure-message.js'
 
 /** The shared body of `toBeChildOf` and `toBeDescendantOf`: they differ only in which relatives count. */
 export function relationReport(
@@ -23,7 +23,7 @@ export function relationReport(
   const equals = matcherEquals(state)
   const otherSpan = isCapturedSpan(other) ? other : undefined
   const selector: Selector = otherSpan ? (s: CapturedSpan) => s.spanId === otherSpan.spanId && s.traceId === otherSpan.traceId : (other as Selector)
-  const match = compileSelector(selector, equals)
+  const match = withSelectorArgument(matcher, () => compileSelector(selector, equals))
   const relatives = relation === 'child' ? [trace.parent(span)].filter((s): s is CapturedSpan => s !== undefined) : trace.ancestors(span)
   const found = relatives.find((r) => match(r, trace))
   const pass = found !== undefined
@@ -36,12 +36,18 @@ export function relationReport(
       if (found) marks.set(found.spanId, { label: relation === 'child' ? 'parent (matches)' : 'ancestor (matches)' })
       else if (parent) marks.set(parent.spanId, { label: 'actual parent' })
       if (!pass && !otherSpan) markCandidates(trace, selector, equals, marks)
-      if (!pass && otherSpan && !marks.has(otherSpan.spanId)) marks.set(otherSpan.spanId, { label: 'expected parent' })
+      const expectedLabel = relation === 'child' ? 'expected parent' : 'expected ancestor'
+      const otherInTrace = otherSpan !== undefined && otherSpan.traceId === trace.traceId && trace.spanById(otherSpan.spanId) !== undefined
+      if (!pass && otherInTrace && !marks.has(otherSpan.spanId)) marks.set(otherSpan.spanId, { label: expectedLabel })
       const actual = relation === 'child'
         ? parent ? `its parent is ${spanLabel(parent)}` : `it has no parent in the trace${span.parentSpanId ? ` (parent ${span.parentSpanId} was not captured)` : ''}`
         : relatives.length ? `its ancestors are ${relatives.map((r) => JSON.stringify(r.name)).join(' < ')}` : 'it has no ancestors in the trace'
+      const details = otherSpan !== undefined && otherSpan.traceId !== trace.traceId
+        ? [`The ${expectedLabel.replace('expected ', '')} you passed belongs to another trace (${otherSpan.traceId}); spans of different traces are never related.`]
+        : []
       return formatFailure(state, {
         matcher,
+        details,
         received: 'span',
         args: relation === 'child' ? 'parent' : 'ancestor',
         expected: `${spanLabel(span)} to be a ${relation} of ${wanted}`,

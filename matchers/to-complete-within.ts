@@ -2,7 +2,7 @@ import type { MatcherState, SyncMatcherResult } from 'vitest'
 import { formatMs } from '../src/model/render-trace.js'
 import { isCapturedSpan } from '../src/model/captured-span.js'
 import { Trace } from '../src/model/trace.js'
-import { assertMilliseconds, assertSpan, formatFailure, spanLabel, traceOfSpan } from './failure-message.js'
+import { assertMilliseconds, describeReceived, formatFailure, spanLabel, traceOfSpan } from './failure-message.js'
 
 /**
  * A duration budget. On a trace: from its first span's start to its last span's end. On a span:
@@ -33,7 +33,9 @@ export function toCompleteWithin(this: MatcherState, received: unknown, ms: numb
       expected: ms,
     }
   }
-  if (!isCapturedSpan(received)) assertSpan('toCompleteWithin', received)
+  if (!isCapturedSpan(received)) {
+    throw new TypeError(`toCompleteWithin() expects a Trace or a span, received ${describeReceived(received)}. For example: expect(trace).toCompleteWithin(250) or expect(trace.root).toCompleteWithin(200).`)
+  }
   const span = received
   const pass = span.durationMs <= ms
   return {

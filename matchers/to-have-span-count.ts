@@ -1,7 +1,8 @@
 import type { MatcherState, SyncMatcherResult } from 'vitest'
 import { selectSpans } from '../src/select/select-spans.js'
 import type { Selector } from '../src/select/selector.js'
-import { assertTrace, describeSelector, formatFailure, markCandidates, markSpans, matcherEquals } from './failure-message.js'
+import { describeValue } from '../src/select/describe.js'
+import { assertTrace, describeSelector, withSelectorArgument, formatFailure, markCandidates, markSpans, matcherEquals } from './failure-message.js'
 
 /** An exact count, or bounds (both inclusive). */
 export type SpanCount = number | { readonly min?: number; readonly max?: number }
@@ -18,9 +19,9 @@ export type SpanCount = number | { readonly min?: number; readonly max?: number 
  */
 export function toHaveSpanCount(this: MatcherState, received: unknown, selector: Selector, count: SpanCount): SyncMatcherResult {
   assertTrace('toHaveSpanCount', received)
-  const { min, max, text } = parseCount(count)
+  const { min, max, text, singular } = parseCount(count)
   const equals = matcherEquals(this)
-  const matches = selectSpans(received, selector, equals)
+  const matches = withSelectorArgument('toHaveSpanCount', () => selectSpans(received, selector, equals))
   const n = matches.length
   const pass = n >= min && n <= max
   return {
@@ -29,7 +30,7 @@ export function toHaveSpanCount(this: MatcherState, received: unknown, selector:
       matcher: 'toHaveSpanCount',
       received: 'trace',
       args: 'selector, count',
-      expected: `${text} span${text === '1' ? '' : 's'} matching ${describeSelector(selector)}`,
+      expected: `${text} span${singular ? '' : 's'} matching ${describeSelector(selector)}`,
       actual: `${n} matching span${n === 1 ? '' : 's'}`,
       trace: received,
       marks: n > 0 ? markSpans(matches, 'match') : markCandidates(received, selector, equals),
@@ -39,9 +40,9 @@ export function toHaveSpanCount(this: MatcherState, received: unknown, selector:
   }
 }
 
-function parseCount(count: unknown): { min: number; max: number; text: string } {
+function parseCount(count: unknown): { min: number; max: number; text: string; singular: boolean } {
   const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 0
-  if (isCount(count)) return { min: count, max: count, text: String(count) }
+  if (isCount(count)) return { min: count, max: count, text: String(count), singular: count === 1 }
   if (typeof count === 'object' && count !== null) {
     const { min, max, ...rest } = count as { min?: unknown; max?: unknown }
     const extra = Object.keys(rest)
@@ -50,9 +51,10 @@ function parseCount(count: unknown): { min: number; max: number; text: string } 
       const hi = max ?? Number.POSITIVE_INFINITY
       if (lo <= hi) {
         const text = max === undefined ? `at least ${lo}` : min === undefined ? `at most ${hi}` : `between ${lo} and ${hi}`
-        return { min: lo, max: hi, text }
+        // "at least 1 span", "at most 1 span", but "between 0 and 1 spans".
+        return { min: lo, max: hi, text, singular: (max === undefined && lo === 1) || (min === undefined && hi === 1) }
       }
     }
   }
-  throw new TypeError(`toHaveSpanCount() expects a count: a whole number, or { min, max } with whole numbers and min ≤ max. Received ${JSON.stringify(count)}. For example: toHaveSpanCount(/SELECT/, { max: 1 }).`)
+  throw new TypeError(`toHaveSpanCount() expects a count: a whole number, or { min, max } with whole numbers and min ≤ max. Received ${describeValue(count)}. For example: toHaveSpanCount(/SELECT/, { max: 1 }).`)
 }

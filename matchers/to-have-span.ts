@@ -1,7 +1,7 @@
 import type { MatcherState, SyncMatcherResult } from 'vitest'
 import { selectSpans } from '../src/select/select-spans.js'
 import type { Selector } from '../src/select/selector.js'
-import { assertTrace, describeSelector, formatFailure, markCandidates, markSpans, matcherEquals } from './failure-message.js'
+import { assertTrace, describeSelector, withSelectorArgument, formatFailure, markCandidates, markSpans, matcherEquals } from './failure-message.js'
 
 /**
  * Passes when the trace has at least one span matching `selector`.
@@ -15,7 +15,7 @@ import { assertTrace, describeSelector, formatFailure, markCandidates, markSpans
 export function toHaveSpan(this: MatcherState, received: unknown, selector: Selector): SyncMatcherResult {
   assertTrace('toHaveSpan', received)
   const equals = matcherEquals(this)
-  const matches = selectSpans(received, selector, equals)
+  const matches = withSelectorArgument('toHaveSpan', () => selectSpans(received, selector, equals))
   const pass = matches.length > 0
   return {
     pass,

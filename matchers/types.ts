@@ -3,6 +3,7 @@ import type { StatusCodeName } from '../src/model/captured-span.js'
 import type { AttributeMatcher, EventQuery, Selector, TextMatcher } from '../src/select/selector.js'
 import type { SpanCount } from './to-have-span-count.js'
 import type { ExceptionMatch } from './to-have-recorded-exception.js'
+import type { BaselineTaskMeta, MatchBaselineOptions } from './to-match-baseline.js'
 
 /** The matcher signatures tracewright adds to vitest's `expect`. */
 export interface TracewrightMatchers<R = unknown> {
@@ -26,8 +27,15 @@ export interface TracewrightMatchers<R = unknown> {
   toBeDescendantOf(ancestor: Selector | CapturedSpan): R
   /** The span's time outside its children is at most `ms`. */
   toHaveSelfTimeWithin(ms: number): R
+  /** Measured samples match the recorded baseline: same structure, no slower beyond noise. */
+  toMatchBaseline(options?: MatchBaselineOptions): R
 }
 
 declare module 'vitest' {
+  /** What `toMatchBaseline` leaves on a test for `tracewright/reporter`. */
+  interface TaskMeta {
+    tracewright?: BaselineTaskMeta[]
+  }
+
   interface Matchers<R extends void | Promise<void> = void | Promise<void>, T = unknown> extends TracewrightMatchers<R> {}
 }

@@ -69,7 +69,14 @@ export function leaseGlobalTracing(route: SpanRoute): TracingLease {
   }
 }
 
-function register(): Registration {
+// One provider for the life of the test process. Registered globally only while a service runs,
+// but never shut down: an app's module-level `trace.getTracer()` is a proxy that binds to the first
+// real tracer it meets and keeps it, so after a stop and a new start the same provider must still
+// be the one recording. With no service running its spans are routed nowhere.
+let sharedProvider: { provider: BasicTracerProvider; services: Set<SpanRoute>; routes: Map<string, SpanRoute> } | undefined
+
+function getSharedProvider(): NonNullable<typeof sharedProvider> {
+  if (sharedProvider) return sharedProvider
   const services = new Set<SpanRoute>()
   const routes = new Map<string, SpanRoute>()
   const processor = new StoreSpanProcessor((traceId) => {
@@ -82,6 +89,12 @@ function register(): Registration {
     return [...services]
   }, (parentContext) => parentContext.getValue(SERVICE_RESOURCE) as Attributes | undefined)
   const provider = new BasicTracerProvider({ sampler: new AlwaysOnSampler(), spanProcessors: [processor] })
+  sharedProvider = { provider, services, routes }
+  return sharedProvider
+}
+
+function register(): Registration {
+  const { provider, services, routes } = getSharedProvider()
   const contextManager = new AsyncLocalStorageContextManager().enable()
   const ok = trace.setGlobalTracerProvider(provider) &&
     context.setGlobalContextManager(contextManager) &&
@@ -104,6 +117,6 @@ function unregister(reg: Registration): void {
   context.disable()
   propagation.disable()
   reg.contextManager.disable()
+  reg.routes.clear()
   registration = undefined
-  void reg.provider.shutdown()
 }

@@ -60,6 +60,7 @@ export async function startInProcessService(options: InProcessServiceOptions): P
     store,
     request: client.request,
     waitForSpan: client.waitForSpan,
+    measure: client.measure,
     stop() {
       stopping ??= (async () => {
         await client.close()

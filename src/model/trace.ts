@@ -152,11 +152,12 @@ export class Trace {
     const wanted = describeSelector(selector)
     if (matches.length === 0) {
       const near = closestSpans(this, selector, 3)
-      const lines = near.map((c) => `  - ${c.span.name} (${c.mismatches.map((m) => m.field).join(', ') || 'no field matched'} differ)`)
+      const lines = near.map((c) => `  - ${c.span.name}: ${c.mismatches.map((m) => `${m.field} expected ${m.expected}, got ${m.actual}`).join('; ')}`)
+      const marks = new Map(near.map((c) => [c.span.spanId, { label: 'closest candidate' }]))
       throw new SpanLookupError(
         `Failed to find a span matching ${wanted}: no span matches.` +
           (lines.length ? `\nClosest candidates:\n${lines.join('\n')}` : '') +
-          `\n\n${this.toString()}\n\nPlease check the selector against the trace above.`,
+          `\n\n${renderTrace(this, { marks })}\n\nPlease check the selector against the trace above.`,
       )
     }
     const listed = matches.slice(0, 10).map((s) => `  - ${s.name} (span ${s.spanId})`)

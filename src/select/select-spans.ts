@@ -88,7 +88,10 @@ export function closestSpans(trace: Trace, selector: Selector, limit = 3, equals
     out.push({ span, ...result })
   }
   out.sort((a, b) => b.score - a.score || a.mismatches.length - b.mismatches.length)
-  return out.filter((c) => c.score > 0).slice(0, limit)
+  // For an object query every span is a candidate: even one that matches nothing shows, through
+  // its mismatches, the values that were there. A bare name or RegExp needs some likeness.
+  const isQuery = typeof selector === 'object' && selector !== null && !(selector instanceof RegExp)
+  return (isQuery ? out : out.filter((c) => c.score > 0)).slice(0, limit)
 }
 
 /** What differs between `span` and `selector` (empty when it matches). */
@@ -108,15 +111,21 @@ function compileExplainer(selector: Selector, equals: Equals): (span: CapturedSp
     const checks = compileQuery(selector, equals)
     return (span, trace) => {
       const mismatches: Mismatch[] = []
-      let partial = 0
+      // The name says most about which span was meant, so it weighs as much as two other fields;
+      // a near-miss on it earns part of that.
+      let earned = 0
+      let possible = 0
       for (const check of checks) {
-        if (check.test(span, trace)) continue
+        const weight = check.field === 'name' ? 2 : 1
+        possible += weight
+        if (check.test(span, trace)) {
+          earned += weight
+          continue
+        }
         mismatches.push({ field: check.field, expected: check.expected, actual: check.actual(span, trace) })
-        // A near-miss on the name still says "this is probably the span you meant".
-        if (check.field === 'name') partial += nameSimilarity(selector.name, span.name) * 0.5
+        if (check.field === 'name') earned += weight * 0.5 * nameSimilarity(selector.name, span.name)
       }
-      const score = checks.length === 0 ? 1 : (checks.length - mismatches.length + partial) / checks.length
-      return { mismatches, score }
+      return { mismatches, score: possible === 0 ? 1 : earned / possible }
     }
   }
   const match = compileSelector(selector, equals)
@@ -167,6 +176,9 @@ function compileQuery(query: SpanQuery, equals: Equals): Check[] {
   }
   if (query.status !== undefined) {
     const status = query.status
+    if (typeof status !== 'string' && (typeof status !== 'object' || status === null || Array.isArray(status))) {
+      throw new SelectorError(`Invalid selector: status must be a status code (${STATUS_CODES.join(', ')}) or { code, message }, got ${describeValue(status)}.`)
+    }
     const code = typeof status === 'string' ? normaliseEnum('status', status, STATUS_CODES)
       : status.code === undefined ? undefined : normaliseEnum('status.code', status.code, STATUS_CODES)
     const message = typeof status === 'object' ? status.message : undefined
@@ -176,7 +188,7 @@ function compileQuery(query: SpanQuery, equals: Equals): Check[] {
     }
     checks.push({
       field: 'status',
-      expected: describeValue(typeof status === 'string' ? code : status),
+      expected: typeof status === 'string' ? String(code) : describeValue(status),
       test: (span) => (code === undefined || span.status.code === code) &&
         (message === undefined || matchText(message, span.status.message ?? '', equals)),
       actual: (span) => span.status.message ? `${span.status.code} ${JSON.stringify(span.status.message)}` : span.status.code,
@@ -324,6 +336,25 @@ function levenshtein(a: string, b: string): number {
   return prev[b.length] as number
 }
 
+// jsonpath-plus reads an unclosed bracket or quote leniently (`$.a['b` becomes `$.a.b`), which
+// would turn a typo into a selector that silently matches nothing, or everything.
+function unbalancedPart(path: string): string | undefined {
+  let depth = 0
+  let quote: string | undefined
+  for (let i = 0; i < path.length; i++) {
+    const c = path[i]
+    if (quote !== undefined) {
+      if (c === '\\') i++
+      else if (c === quote) quote = undefined
+    } else if (c === "'" || c === '"') quote = c
+    else if (c === '[') depth++
+    else if (c === ']' && --depth < 0) return `a "]" at position ${i + 1} closes nothing`
+  }
+  if (quote !== undefined) return `a ${quote} quote is never closed`
+  if (depth > 0) return `${depth} "[" ${depth === 1 ? 'is' : 'are'} never closed`
+  return undefined
+}
+
 const jsonOfSpan = new WeakMap<CapturedSpan, unknown>()
 
 /** The span as plain JSON (bigints as decimal strings) for JSONPath queries and reports. */
@@ -345,7 +376,9 @@ function compileJsonPath(path: string): Matcher {
   )
   // Refused up front, wherever they sit in the path: the library only meets a nested filter when
   // a document reaches it, and an empty probe document would not.
-  if (/\?\s*\(|\(\s*@/.test(path)) throw refuse('it contains a script expression')
+  if (/\?\s*\(|\(\s*@|\[\s*\(/.test(path)) throw refuse('it contains a script expression')
+  const unbalanced = unbalancedPart(path)
+  if (unbalanced) throw refuse(unbalanced)
   try {
     JSONPath({ path, json: {}, eval: false, wrap: true })
   } catch (error) {

@@ -165,6 +165,22 @@ describe('lifecycle', () => {
     }
   })
 
+  test('a tracer an app took at module load keeps recording after a stop and a new start', async () => {
+    // Like `const tracer = trace.getTracer('app')` at the top of an app module: a proxy that binds
+    // to the first real tracer it meets.
+    const moduleTracer = otelTrace.getTracer('module-level')
+    const app: RequestListener = (_req, res) => moduleTracer.startActiveSpan('query', (span) => { span.end(); res.end() })
+    for (let round = 0; round < 3; round++) {
+      const svc = await startService({ app })
+      try {
+        const { trace } = await svc.request('GET /')
+        expect(trace).toHaveSpanCount('query', 1)
+      } finally {
+        await svc.stop()
+      }
+    }
+  })
+
   test('an app factory that throws is a ServiceStartError and leaves nothing registered', async () => {
     await expect(startService({ app: () => { throw new Error('no config') } })).rejects.toThrow(ServiceStartError)
     expect(otelTrace.getTracer('x').startSpan('noop').isRecording()).toBe(false)

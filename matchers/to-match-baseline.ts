@@ -1,0 +1,104 @@
+import { dirname, resolve } from 'node:path'
+import type { MatcherState, SyncMatcherResult } from 'vitest'
+import { baselinePathFor, currentEnvironment, readBaselineFile, writeBaselineEntry } from '../src/baseline/baseline-file.js'
+import { compareWithBaseline, toBaselineEntry } from '../src/baseline/compare-baseline.js'
+import type { BaselineComparison, BaselineComparisonOptions } from '../src/baseline/compare-baseline.js'
+import { formatDurationTable, formatStructure } from '../src/baseline/format-comparison.js'
+import { TraceSamples } from '../src/baseline/trace-samples.js'
+import './types.js'
+
+/** Options of `toMatchBaseline`. */
+export interface MatchBaselineOptions extends BaselineComparisonOptions {
+  /**
+   * The baseline file, absolute or relative to the spec file. Default
+   * `__baselines__/<spec file>.json` beside the spec.
+   */
+  readonly file?: string
+}
+
+/** What the matcher leaves on the test for `tracewright/reporter`. */
+export interface BaselineTaskMeta {
+  readonly file: string
+  readonly test: string
+  readonly recorded: boolean
+  readonly comparison?: BaselineComparison
+}
+
+/**
+ * Compares measured samples with the baseline recorded beside the spec
+ * (`__baselines__/<spec file>.json`, keyed by test name and span key). Counts and structure gate
+ * hard; durations fail only when "slower" by more than noise on the same kind of machine.
+ * `vitest -u` (or `TRACEWRIGHT_UPDATE_BASELINES=1`) records instead of comparing.
+ *
+ * @example
+ * ```ts
+ * const samples = await svc.measure('GET /orders/42', { runs: 30 })
+ * expect(samples).toMatchBaseline()
+ * expect(samples).toMatchBaseline({ allowVarying: ['cache'], minRelativeEffect: 0.2 })
+ * ```
+ */
+export function toMatchBaseline(this: MatcherState, received: unknown, options: MatchBaselineOptions = {}): SyncMatcherResult {
+  if (!(received instanceof TraceSamples)) {
+    throw new TypeError(`toMatchBaseline() expects the samples returned by \`await svc.measure(...)\`, received ${received === null ? 'null' : typeof received}.`)
+  }
+  const { testPath, currentTestName } = this
+  if (testPath === undefined || currentTestName === undefined) {
+    throw new TypeError('toMatchBaseline() must run inside a vitest test: it keys the baseline by spec file and test name.')
+  }
+  const file = options.file === undefined ? baselinePathFor(testPath) : resolve(dirname(testPath), options.file)
+  const environment = currentEnvironment()
+  const meta = taskMeta(this)
+  if (updating(this)) {
+    writeBaselineEntry(file, currentTestName, toBaselineEntry(received, environment))
+    meta?.push({ file, test: currentTestName, recorded: true })
+    return { pass: !this.isNot, message: () => `Recorded the baseline of ${JSON.stringify(currentTestName)} in ${file}.` }
+  }
+  const baseline = readBaselineFile(file)?.tests[currentTestName]
+  if (baseline === undefined) {
+    return {
+      pass: false,
+      message: () => `No baseline recorded for ${JSON.stringify(currentTestName)} in ${file}.\n` +
+        'Record one with `vitest -u` (or TRACEWRIGHT_UPDATE_BASELINES=1) and commit the file; CI then compares against it.',
+    }
+  }
+  const comparison = compareWithBaseline(baseline, received, environment, options)
+  meta?.push({ file, test: currentTestName, recorded: false, comparison })
+  const pass = comparison.failures.length === 0
+  return {
+    pass,
+    message: () => {
+      const { utils, isNot } = this
+      const lines = [utils.matcherHint('.toMatchBaseline', 'samples', 'options', { isNot }), '']
+      const structural = comparison.structure.filter((c) => !c.allowed).length
+      const slower = comparison.durations.filter((d) => d.comparison.verdict === 'slower').length
+      lines.push(`Expected: ${isNot ? 'a difference from' : 'the same structure as, and no slower than,'} the baseline in ${file}`)
+      lines.push(`Received: ${structural} structural change${structural === 1 ? '' : 's'}, ${slower} slower span key${slower === 1 ? '' : 's'} (${received.runs} runs against ${baseline.runs})`)
+      if (comparison.structure.length) lines.push('', 'Structure (spans per run):', ...formatStructure(comparison))
+      const table = formatDurationTable(comparison)
+      if (table.length) lines.push('', 'Durations:', ...table)
+      if (comparison.advisory) {
+        lines.push('', `Duration verdicts are advisory: the baseline was recorded on ${describeEnv(baseline.environment)}, this run is on ${describeEnv(environment)}. Pass { strict: true } to gate on them anyway; a same-job A/B comparison (tracewright compare) is the trustworthy one.`)
+      }
+      lines.push('', 'If the change is intended, record a new baseline with `vitest -u` and commit it.')
+      return lines.join('\n')
+    },
+  }
+}
+
+function describeEnv(env: { cpu: string; cores: number; node: string; os: string }): string {
+  return `${env.cpu} × ${env.cores}, Node ${env.node}, ${env.os}`
+}
+
+function updating(state: MatcherState): boolean {
+  if (process.env['TRACEWRIGHT_UPDATE_BASELINES'] === '1') return true
+  // vitest -u sets the snapshot state's update mode to "all".
+  const mode = (state.snapshotState as unknown as { _updateSnapshot?: string } | undefined)?._updateSnapshot
+  return mode === 'all'
+}
+
+function taskMeta(state: MatcherState): BaselineTaskMeta[] | undefined {
+  const meta = state.task?.meta
+  if (meta === undefined) return undefined
+  meta.tracewright ??= []
+  return meta.tracewright
+}
