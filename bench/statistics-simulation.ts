@@ -129,9 +129,9 @@ function simulate(scenario: NoiseScenario, options: CompareOptions, trials: numb
 
 function powerGrid(title: string, noise: Omit<NoiseScenario, 'samples' | 'change'>, options: CompareOptions, sizes: readonly number[], plannedCv: number): void {
   print()
-  print(`## Rate of 'slower' by samples a side and true change: ${title} (${GRID_TRIALS} trials a cell)`)
+  print(`## Rate of 'slower' by sample count and true change: ${title} (${GRID_TRIALS} trials a cell)`)
   print()
-  print(`| samples a side | ${changes.map((change) => `${percent(change)} slower`).join(' | ')} |`)
+  print(`| ${options.paired === true ? 'pairs' : 'samples a side'} | ${changes.map((change) => `${percent(change)} slower`).join(' | ')} |`)
   print(`|--:|${changes.map(() => '--:').join('|')}|`)
   sizes.forEach((samples, row) => {
     const cells = changes.map((change, column) => percent(simulate({ ...noise, samples, change }, options, GRID_TRIALS, 10_000 * (row + 1) + 100 * column).slower))

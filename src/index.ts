@@ -3,6 +3,8 @@
 export { startService } from './harness/start-service.js'
 export type { StartServiceOptions } from './harness/start-service.js'
 export type { InProcessApp, InProcessServiceOptions } from './harness/in-process.js'
+export type { ChildProcessServiceOptions } from './harness/child-process.js'
+export type { Readiness } from './harness/readiness.js'
 export type {
   RequestOptions,
   RequestSpec,

@@ -1,3 +1,4 @@
+import type { CapturedSpan } from '../model/captured-span.js'
 import type { Trace } from '../model/trace.js'
 import { TraceTimeoutError } from '../errors.js'
 import type { TraceStore } from './trace-store.js'
@@ -18,6 +19,12 @@ export interface SettleOptions {
    * trace has otherwise gone quiet. Default: 4 quiet windows.
    */
   readonly missingParentGraceMs?: number
+  /**
+   * Spans that must have a child before the trace counts as settled: a CLIENT span calling another
+   * service that exports to the same collector, whose SERVER span comes in that process's batch.
+   * Waited for like missing parents, up to the same grace.
+   */
+  readonly awaitChildrenOf?: (span: CapturedSpan) => boolean
   /** Give up after this many ms with a {@link TraceTimeoutError}. */
   readonly timeoutMs: number
   readonly signal?: AbortSignal
@@ -51,6 +58,14 @@ export function unsettledReasons(store: TraceStore, traceId: string, harnessSpan
     reasons.push(`${open.size} span${open.size === 1 ? ' has' : 's have'} started and not ended (${names.join(', ')}${open.size > 5 ? ', …' : ''})`)
   }
   return reasons
+}
+
+function childlessCallers(store: TraceStore, traceId: string, awaitChildrenOf: ((span: CapturedSpan) => boolean) | undefined): string[] {
+  if (awaitChildrenOf === undefined) return []
+  const spans = store.spans(traceId)
+  const parents = new Set<string>()
+  for (const span of spans) if (span.parentSpanId !== undefined) parents.add(span.parentSpanId)
+  return spans.filter((s) => !parents.has(s.spanId) && awaitChildrenOf(s)).map((s) => `${s.name} (${s.spanId})`)
 }
 
 function missingParents(store: TraceStore, traceId: string, harnessSpanId: string | undefined): string[] {
@@ -106,7 +121,7 @@ export function settleTrace(store: TraceStore, traceId: string, options: SettleO
       }
       // Quiet, but a referenced parent is still missing: it may be in the next batch of another
       // process. Wait a little longer, then settle anyway so a broken trace shows up in assertions.
-      if (missingParents(store, traceId, harnessSpanId).length > 0) {
+      if (missingParents(store, traceId, harnessSpanId).length > 0 || childlessCallers(store, traceId, options.awaitChildrenOf).length > 0) {
         quietSince ??= last
         const waited = now - quietSince
         if (waited < grace) {

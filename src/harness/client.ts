@@ -4,9 +4,13 @@ import type { CapturedSpan } from '../model/captured-span.js'
 import type { Trace } from '../model/trace.js'
 import type { TraceStore } from '../collector/trace-store.js'
 import { settleTrace } from '../collector/settle.js'
+import type { SettleOptions } from '../collector/settle.js'
 import { compileSelector, describeSelector } from '../select/select-spans.js'
 import type { Selector } from '../select/selector.js'
 import { ServiceError, TraceTimeoutError, UsageError } from '../errors.js'
+import { measureRuns } from '../baseline/measure.js'
+import type { Measurable, MeasureOptions } from '../baseline/measure.js'
+import type { TraceSamples } from '../baseline/trace-samples.js'
 import type { RequestOptions, RequestSpec, TracedHttpResponse, TracedResponse, WaitForSpanOptions } from './types.js'
 
 export interface TracedClientOptions {
@@ -16,6 +20,10 @@ export interface TracedClientOptions {
   readonly quietMs: number
   /** Default settle timeout, ms. */
   readonly settleTimeoutMs: number
+  /** Out of process: how long to wait for referenced parents or awaited children after quiet, ms. */
+  readonly missingParentGraceMs?: number
+  /** Spans that must have a child before the trace is settled (calls to a known service). */
+  readonly awaitChildrenOf?: (span: CapturedSpan) => boolean
   /** Called with each new trace id before its request is sent. */
   readonly onTrace?: (traceId: string) => void
   /** The reason the service can no longer answer (a crashed child process), if any. */
@@ -28,6 +36,7 @@ export interface TracedClientOptions {
 export interface TracedClient {
   request(target: string | RequestSpec, options?: RequestOptions): Promise<TracedResponse>
   waitForSpan(trace: Trace, selector: Selector, options?: WaitForSpanOptions): Promise<CapturedSpan>
+  measure(what: Measurable, options?: MeasureOptions): Promise<TraceSamples>
   close(): Promise<void>
 }
 
@@ -104,10 +113,12 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
     }
     const { res, text } = result
     const response = makeResponse(res.statusCode, res.headers, text, `${spec.method} ${spec.path}`)
-    const settleOptions = {
+    const settleOptions: SettleOptions = {
       harnessSpanId: spanId,
       quietMs: options.quietMs,
       timeoutMs: requestOptions?.timeout ?? options.settleTimeoutMs,
+      ...(options.missingParentGraceMs === undefined ? {} : { missingParentGraceMs: options.missingParentGraceMs }),
+      ...(options.awaitChildrenOf === undefined ? {} : { awaitChildrenOf: options.awaitChildrenOf }),
     }
     const trace = options.died
       ? await Promise.race([settleTrace(store, traceId, settleOptions), options.died.then((e) => Promise.reject(e))])
@@ -147,7 +158,10 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
     })
   }
 
-  return { request, waitForSpan, close: () => pool.close() }
+  const measure = (what: Measurable, measureOptions?: MeasureOptions): Promise<TraceSamples> =>
+    measureRuns(request, (trace) => store.release(trace.traceId), what, measureOptions)
+
+  return { request, waitForSpan, measure, close: () => pool.close() }
 }
 
 function makeResponse(status: number, headers: Record<string, string | string[] | undefined>, text: string, what: string): TracedHttpResponse {

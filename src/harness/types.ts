@@ -3,6 +3,8 @@ import type { CapturedSpan } from '../model/captured-span.js'
 import type { Trace } from '../model/trace.js'
 import type { Selector } from '../select/selector.js'
 import type { TraceStore } from '../collector/trace-store.js'
+import type { Measurable, MeasureOptions } from '../baseline/measure.js'
+import type { TraceSamples } from '../baseline/trace-samples.js'
 
 /** A request to the service under test, in object form. */
 export interface RequestSpec {
@@ -71,6 +73,11 @@ export interface Service {
   request(target: string | RequestSpec, options?: RequestOptions): Promise<TracedResponse>
   /** Waits for a span of `trace` that ends after the response (background work). */
   waitForSpan(trace: Trace, selector: Selector, options?: WaitForSpanOptions): Promise<CapturedSpan>
+  /**
+   * Runs a request (or a scenario of requests) `warmup + runs` times and returns every run's
+   * traces with per-span-key counts, durations and self times, for `toMatchBaseline()`.
+   */
+  measure(what: Measurable, options?: MeasureOptions): Promise<TraceSamples>
   /** Stops the service and undoes every registration. Idempotent. */
   stop(): Promise<void>
 }

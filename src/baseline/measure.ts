@@ -1,0 +1,61 @@
+import type { Trace } from '../model/trace.js'
+import { UsageError } from '../errors.js'
+import type { RequestOptions, RequestSpec, TracedResponse } from '../harness/types.js'
+import { TraceSamples } from './trace-samples.js'
+
+/** What a scenario gets: the service's request function, its traces collected per run. */
+export interface ScenarioClient {
+  request(target: string | RequestSpec, options?: RequestOptions): Promise<TracedResponse>
+}
+
+/** A request to measure, or a scenario making any number of requests per run. */
+export type Measurable = string | RequestSpec | ((client: ScenarioClient) => Promise<void>)
+
+export interface MeasureOptions {
+  /** Measured runs. Default 30. */
+  readonly runs?: number
+  /** Runs made first and discarded (JIT, caches, connection pools). Default 3. */
+  readonly warmup?: number
+  /** Show progress on stderr when it is a terminal. Default: when stderr is a TTY and not CI. */
+  readonly progress?: boolean
+}
+
+/**
+ * Runs `what` `warmup + runs` times against `request` and collects the measured runs' traces.
+ * Each run's traces are released from the store afterwards, so a long measurement keeps memory flat.
+ */
+export async function measureRuns(
+  request: ScenarioClient['request'],
+  release: (trace: Trace) => void,
+  what: Measurable,
+  options: MeasureOptions = {},
+): Promise<TraceSamples> {
+  const runs = options.runs ?? 30
+  const warmup = options.warmup ?? 3
+  if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`Failed to measure: runs must be a whole number ≥ 1, got ${String(runs)}.`)
+  if (!Number.isInteger(warmup) || warmup < 0) throw new UsageError(`Failed to measure: warmup must be a whole number ≥ 0, got ${String(warmup)}.`)
+  const showProgress = options.progress ?? (process.stderr.isTTY === true && !process.env['CI'])
+  const collected: Trace[][] = []
+  const total = warmup + runs
+  for (let i = 0; i < total; i++) {
+    const traces: Trace[] = []
+    const client: ScenarioClient = {
+      request: async (target, requestOptions) => {
+        const result = await request(target, requestOptions)
+        traces.push(result.trace)
+        return result
+      },
+    }
+    if (typeof what === 'function') await what(client)
+    else await client.request(what)
+    if (traces.length === 0) {
+      throw new UsageError('Failed to measure: the scenario made no request. Call client.request(...) inside it.')
+    }
+    if (i >= warmup) collected.push(traces)
+    // The samples keep the traces; the store need not.
+    for (const trace of traces) release(trace)
+    if (showProgress) process.stderr.write(`\rtracewright: measuring ${i < warmup ? 'warm-up' : 'run'} ${i + 1}/${total}   `)
+  }
+  if (showProgress) process.stderr.write('\r\x1b[K')
+  return new TraceSamples(collected)
+}

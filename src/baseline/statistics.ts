@@ -1,0 +1,274 @@
+import { UsageError } from '../errors.js'
+import { bootstrapPaired, bootstrapUnpaired } from './bootstrap.js'
+import type { BootstrapIntervals } from './bootstrap.js'
+import { median, robustCv } from './descriptive.js'
+import { createRandom, DEFAULT_SEED } from './random.js'
+import { mannWhitneyU, safeRatio, wilcoxonSignedRank } from './rank-test.js'
+import { DECISION_DEFAULTS, samplesNeeded } from './sample-size.js'
+
+export { median } from './descriptive.js'
+export { DECISION_DEFAULTS, samplesNeeded } from './sample-size.js'
+export type { SampleSizeOptions } from './sample-size.js'
+
+/**
+ * What a duration comparison concluded about head relative to base: 'slower' and 'faster' are
+ * real changes of at least the minimum effect, 'unchanged' rules such a change out, and
+ * 'inconclusive' means the samples can do neither.
+ */
+export type Verdict = 'slower' | 'faster' | 'unchanged' | 'inconclusive'
+
+/**
+ * How {@link compareSamples} decides. Every field is optional; the defaults
+ * ({@link DECISION_DEFAULTS}) suit CI gates.
+ *
+ * @example
+ * ```ts
+ * const options: CompareOptions = { paired: true, minRelativeEffect: 0.05, minAbsoluteEffectMs: 0.5 }
+ * ```
+ */
+export interface CompareOptions {
+  /** Smallest relative change worth reporting, as a fraction. Default 0.1 (10%). */
+  readonly minRelativeEffect?: number
+  /** Smallest absolute change worth reporting, in ms. Default 1. */
+  readonly minAbsoluteEffectMs?: number
+  /**
+   * Significance level of the rank test. Default 0.01: a gate runs once per span key on every
+   * build, so the false-alarm rate per key has to be small.
+   */
+  readonly alpha?: number
+  /** Coverage of the confidence intervals. Default 0.95. */
+  readonly confidence?: number
+  /**
+   * base[i] and head[i] were measured together in round i (interleaved A/B runs). Cancels drift
+   * the two sides of a round share, so it detects smaller changes. Default false.
+   */
+  readonly paired?: boolean
+  /** Bootstrap resamples. Default 2000: enough for stable 2.5% and 97.5% percentiles. */
+  readonly resamples?: number
+  /** Seed of the resampling, so the same samples always give the same verdict. */
+  readonly seed?: number
+}
+
+/**
+ * The outcome of {@link compareSamples}. Ratios are head / base: above 1 means head is slower.
+ *
+ * @example
+ * ```ts
+ * const { verdict, ratio, ci } = compareSamples(base, head)
+ * console.log(`${verdict}: ×${ratio.toFixed(2)} (95% CI ${ci[0].toFixed(2)}–${ci[1].toFixed(2)})`)
+ * ```
+ */
+export interface Comparison {
+  readonly verdict: Verdict
+  /** head median / base median; paired: the median of the per-pair ratios head[i] / base[i]. */
+  readonly ratio: number
+  /** Confidence interval for `ratio` (percentile bootstrap). */
+  readonly ci: [number, number]
+  /** Two-sided p-value of the rank test: Mann–Whitney U, or Wilcoxon signed-rank when paired. */
+  readonly pValue: number
+  readonly baseMedian: number
+  readonly headMedian: number
+  /** Change in ms: head median − base median; paired: the median per-pair difference. */
+  readonly difference: number
+  /** Confidence interval for `difference`, in ms. */
+  readonly differenceCi: [number, number]
+  readonly samples: { readonly base: number; readonly head: number }
+  /** Only when inconclusive: how to get a conclusive answer. */
+  readonly advice?: string
+}
+
+interface Settings {
+  readonly minRelativeEffect: number
+  readonly minAbsoluteEffectMs: number
+  readonly alpha: number
+  readonly confidence: number
+  readonly paired: boolean
+  readonly resamples: number
+  readonly seed: number
+}
+
+interface Estimate {
+  readonly ratio: number
+  readonly difference: number
+  readonly pValue: number
+  readonly intervals: BootstrapIntervals
+  /** Noise the advice plans with: per sample when unpaired, of the pair ratio when paired. */
+  readonly cv: number
+}
+
+/**
+ * Compares two sets of duration samples (ms) of one span key and says whether head got slower,
+ * faster, stayed the same, or whether the samples cannot tell.
+ *
+ * 'slower' needs all of: at least 5 samples a side, the rank test's p below `alpha`, the whole
+ * ratio interval above 1, the ratio at least 1 + `minRelativeEffect`, and the difference at least
+ * `minAbsoluteEffectMs`. 'faster' mirrors it (ratio at most 1 / (1 + `minRelativeEffect`)).
+ * 'unchanged' needs the ratio interval inside [1 / (1 + `minRelativeEffect`), 1 +
+ * `minRelativeEffect`] or the difference interval strictly inside ±`minAbsoluteEffectMs`; with
+ * fewer than 5 samples a side, only every possible difference being inside ±`minAbsoluteEffectMs`
+ * counts. Anything else is 'inconclusive', with `advice` saying how many samples would decide.
+ * docs/statistics.md explains the method and shows simulations of its error rates.
+ *
+ * @example
+ * ```ts
+ * const result = compareSamples(baseline.samples, samples)
+ * if (result.verdict === 'slower') throw new Error(`${((result.ratio - 1) * 100).toFixed(0)}% slower`)
+ * ```
+ */
+export function compareSamples(base: readonly number[], head: readonly number[], options: CompareOptions = {}): Comparison {
+  const settings = resolveSettings(options)
+  requireDurations('base', base)
+  requireDurations('head', head)
+  if (settings.paired && base.length !== head.length) {
+    throw new UsageError(`Failed to compare samples: a paired comparison needs one head sample per base sample, but there are ${base.length} base and ${head.length} head samples. Please measure both sides in the same rounds, or pass \`paired: false\`.`)
+  }
+  const baseMedian = median(base)
+  const headMedian = median(head)
+  const estimate = settings.paired ? estimatePaired(base, head, settings) : estimateUnpaired(base, head, baseMedian, headMedian, settings)
+  const [ciLow, ciHigh] = estimate.intervals.ratio
+  const [differenceLow, differenceHigh] = estimate.intervals.difference
+  const comparison = {
+    ratio: estimate.ratio,
+    ci: [ciLow, ciHigh] satisfies [number, number],
+    pValue: estimate.pValue,
+    baseMedian,
+    headMedian,
+    difference: estimate.difference,
+    differenceCi: [differenceLow, differenceHigh] satisfies [number, number],
+    samples: { base: base.length, head: head.length },
+  }
+  const verdict = decide(base, head, estimate, settings)
+  return verdict === 'inconclusive'
+    ? { verdict, ...comparison, advice: advise(Math.min(base.length, head.length), estimate, settings) }
+    : { verdict, ...comparison }
+}
+
+function estimateUnpaired(base: readonly number[], head: readonly number[], baseMedian: number, headMedian: number, settings: Settings): Estimate {
+  const baseCv = robustCv(base)
+  const headCv = robustCv(head)
+  return {
+    ratio: safeRatio(headMedian, baseMedian),
+    difference: headMedian - baseMedian,
+    pValue: mannWhitneyU(base, head).pValue,
+    intervals: bootstrapUnpaired(base, head, { ...settings, random: createRandom(settings.seed) }),
+    // The planner assumes equal noise on both sides; the root mean square keeps the noisier
+    // side from being averaged away.
+    cv: Math.sqrt((baseCv * baseCv + headCv * headCv) / 2),
+  }
+}
+
+function estimatePaired(base: readonly number[], head: readonly number[], settings: Settings): Estimate {
+  const ratios = base.map((value, i) => safeRatio(head[i] ?? Number.NaN, value))
+  return {
+    ratio: median(ratios),
+    difference: median(pairDifferences(base, head)),
+    pValue: wilcoxonSignedRank(base, head).pValue,
+    intervals: bootstrapPaired(base, head, { ...settings, random: createRandom(settings.seed) }),
+    cv: robustCv(ratios),
+  }
+}
+
+function decide(base: readonly number[], head: readonly number[], estimate: Estimate, settings: Settings): Verdict {
+  const { minRelativeEffect, minAbsoluteEffectMs, alpha, paired } = settings
+  const floor = minAbsoluteEffectMs
+  if (Math.min(base.length, head.length) < DECISION_DEFAULTS.minSamples) {
+    // A bootstrap of 3 values cannot estimate its own uncertainty, so trust only what holds for
+    // every pairing of the samples: all conceivable differences are below the absolute floor.
+    const [low, high] = paired
+      ? [Math.min(...pairDifferences(base, head)), Math.max(...pairDifferences(base, head))]
+      : [Math.min(...head) - Math.max(...base), Math.max(...head) - Math.min(...base)]
+    return low > -floor && high < floor ? 'unchanged' : 'inconclusive'
+  }
+  const { ratio, difference, pValue } = estimate
+  const [ciLow, ciHigh] = estimate.intervals.ratio
+  const [differenceLow, differenceHigh] = estimate.intervals.difference
+  const upper = 1 + minRelativeEffect
+  const lower = 1 / upper
+  if (pValue < alpha && ciLow > 1 && ratio >= upper && difference >= floor) return 'slower'
+  if (pValue < alpha && ciHigh < 1 && ratio <= lower && difference <= -floor) return 'faster'
+  if ((ciLow >= lower && ciHigh <= upper) || (differenceLow > -floor && differenceHigh < floor)) return 'unchanged'
+  return 'inconclusive'
+}
+
+function advise(count: number, estimate: Estimate, settings: Settings): string {
+  const unit = settings.paired ? 'pairs' : 'samples a side'
+  // With no relative minimum the advice still needs a change size to plan for; the default
+  // minimum is the change most gates care about.
+  const target = settings.minRelativeEffect > 0 ? settings.minRelativeEffect : DECISION_DEFAULTS.minRelativeEffect
+  const effect = percent(target)
+  // The noise is NaN or infinite when a median is 0 ms: no relative spread exists to plan with.
+  const needed = Number.isFinite(estimate.cv)
+    ? samplesNeeded(target, estimate.cv, { paired: settings.paired, alpha: settings.alpha, confidence: settings.confidence })
+    : Number.POSITIVE_INFINITY
+  if (!Number.isFinite(needed)) {
+    return `Collect more ${unit}: with a median of 0 ms the relative noise cannot be estimated, so only the ${settings.minAbsoluteEffectMs} ms absolute floor can decide.`
+  }
+  const noise = `CV ${percent(estimate.cv)}${settings.paired ? ' of the pair ratio' : ''}`
+  if (needed > count) {
+    return `Collect about ${needed} ${unit} (now ${count}) to detect a ${effect} change at the observed noise (${noise}).`
+  }
+  // Enough samples for the noise, yet no verdict: the change sits near the threshold (or the
+  // rank test and the interval disagree), which more samples narrow but cannot promise to settle.
+  const [low, high] = estimate.intervals.ratio
+  const observed = `${signedPercent(estimate.ratio - 1)} (${percent(settings.confidence)} CI ${signedPercent(low - 1)} to ${signedPercent(high - 1)}, p ${estimate.pValue.toPrecision(2)})`
+  const threshold = settings.minRelativeEffect > 0 ? `the ${effect} minimum effect` : 'no change'
+  return `The change is ${observed}, too close to ${threshold} to call. More ${unit} narrow the interval, but a change this close to the threshold may stay inconclusive.`
+}
+
+function resolveSettings(options: CompareOptions): Settings {
+  if (typeof options !== 'object' || options === null) {
+    throw new UsageError(`Failed to compare samples: options is ${String(options)}. Please pass an options object, or nothing for the defaults.`)
+  }
+  const settings: Settings = {
+    minRelativeEffect: options.minRelativeEffect ?? DECISION_DEFAULTS.minRelativeEffect,
+    minAbsoluteEffectMs: options.minAbsoluteEffectMs ?? DECISION_DEFAULTS.minAbsoluteEffectMs,
+    alpha: options.alpha ?? DECISION_DEFAULTS.alpha,
+    confidence: options.confidence ?? DECISION_DEFAULTS.confidence,
+    paired: options.paired ?? false,
+    resamples: options.resamples ?? DECISION_DEFAULTS.resamples,
+    seed: options.seed ?? DEFAULT_SEED,
+  }
+  requireOption('minRelativeEffect', settings.minRelativeEffect, (v) => Number.isFinite(v) && v >= 0, 'a fraction ≥ 0, e.g. 0.1 for 10%')
+  requireOption('minAbsoluteEffectMs', settings.minAbsoluteEffectMs, (v) => Number.isFinite(v) && v >= 0, 'a number of ms ≥ 0, e.g. 1')
+  requireOption('alpha', settings.alpha, (v) => v > 0 && v < 1, 'a probability between 0 and 1, e.g. 0.01')
+  requireOption('confidence', settings.confidence, (v) => v > 0 && v < 1, 'a probability between 0 and 1, e.g. 0.95')
+  requireOption('resamples', settings.resamples, (v) => Number.isInteger(v) && v >= 100, 'an integer ≥ 100, e.g. 2000')
+  requireOption('seed', settings.seed, Number.isFinite, 'a finite number, e.g. 42')
+  if (typeof settings.paired !== 'boolean') {
+    throw new UsageError(`Failed to compare samples: paired is ${String(settings.paired)}. Please pass true or false.`)
+  }
+  return settings
+}
+
+function requireOption(name: string, value: unknown, valid: (value: number) => boolean, expected: string): void {
+  if (typeof value !== 'number' || !valid(value)) {
+    throw new UsageError(`Failed to compare samples: ${name} is ${String(value)}. Please pass ${expected}.`)
+  }
+}
+
+function requireDurations(side: 'base' | 'head', values: readonly number[]): void {
+  if (!Array.isArray(values)) {
+    throw new UsageError(`Failed to compare samples: ${side} is ${String(values)}, not an array. Please pass the ${side} durations as an array of ms.`)
+  }
+  if (values.length === 0) {
+    throw new UsageError(`Failed to compare samples: ${side} has no samples. Please measure at least one run of each side (30 a side give useful verdicts).`)
+  }
+  const index = values.findIndex((value) => typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+  if (index !== -1) {
+    throw new UsageError(`Failed to compare samples: ${side}[${index}] is ${String(values[index])}, but durations must be finite numbers of ms, 0 or more. Please check how that sample was measured.`)
+  }
+}
+
+function pairDifferences(base: readonly number[], head: readonly number[]): number[] {
+  return base.map((value, i) => (head[i] ?? Number.NaN) - value)
+}
+
+function percent(fraction: number): string {
+  return `${Math.round(fraction * 100)}%`
+}
+
+function signedPercent(fraction: number): string {
+  if (!Number.isFinite(fraction)) return fraction > 0 ? '+∞%' : '−∞%'
+  const rounded = Math.round(fraction * 1000) / 10
+  return `${rounded >= 0 ? '+' : '−'}${Math.abs(rounded)}%`
+}

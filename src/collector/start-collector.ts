@@ -1,0 +1,150 @@
+import { UsageError } from '../errors.js'
+import type { GrpcReceiver } from './grpc-receiver.js'
+import { startHttpReceiver } from './http-receiver.js'
+import { TraceStore, type CapturedLog } from './trace-store.js'
+
+/**
+ * Options of {@link startCollector}.
+ *
+ * @example
+ * ```ts
+ * const options: CollectorOptions = { maxBodyBytes: 4 << 20, grpc: false }
+ * ```
+ */
+export interface CollectorOptions {
+  /** Where spans and logs go. Default: a new `TraceStore`. */
+  readonly store?: TraceStore
+  /** Largest request body accepted as sent, compressed or not. Default 16 MiB. */
+  readonly maxBodyBytes?: number
+  /** Largest body accepted once inflated (also the gRPC message limit). Default 64 MiB. */
+  readonly maxDecompressedBytes?: number
+  /** Time an OTLP/HTTP request may take to arrive in full. Default 10 s. */
+  readonly requestTimeoutMs?: number
+  /** Also start the OTLP/gRPC receiver. Default true. */
+  readonly grpc?: boolean
+}
+
+/**
+ * A running in-memory OTLP collector.
+ *
+ * @example
+ * ```ts
+ * const collector = await startCollector()
+ * spawn('node', ['server.js'], { env: { ...process.env, OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint } })
+ * await collector.stop()
+ * ```
+ */
+export interface Collector {
+  /** OTLP/HTTP base URL, `http://127.0.0.1:PORT`; exporters append `/v1/traces` and `/v1/logs`. */
+  readonly endpoint: string
+  /** OTLP/gRPC URL, `http://127.0.0.1:PORT`; '' when started with `grpc: false`. */
+  readonly grpcEndpoint: string
+  /** Where everything received goes. */
+  readonly store: TraceStore
+  /** Closes both receivers and their connections. Safe to call more than once. */
+  stop(): Promise<void>
+}
+
+const DEFAULTS = {
+  maxBodyBytes: 16 * 1024 * 1024,
+  maxDecompressedBytes: 64 * 1024 * 1024,
+  requestTimeoutMs: 10_000,
+} as const
+
+/**
+ * Starts an in-memory OTLP collector on 127.0.0.1: an OTLP/HTTP receiver (protobuf and JSON,
+ * traces and logs) and, unless `grpc: false`, an OTLP/gRPC receiver, each on an ephemeral port.
+ * Everything received lands in `store`; request sizes and times are bounded.
+ *
+ * @throws {UsageError} when a limit is not a positive integer.
+ * @example
+ * ```ts
+ * const collector = await startCollector({ maxBodyBytes: 4 << 20 })
+ * // point a service at collector.endpoint, send it a request, then:
+ * collector.store.trace(traceId).toString()
+ * await collector.stop()
+ * ```
+ */
+export async function startCollector(options: CollectorOptions = {}): Promise<Collector> {
+  const maxBodyBytes = positiveInteger(options.maxBodyBytes ?? DEFAULTS.maxBodyBytes, 'maxBodyBytes')
+  const maxDecompressedBytes = positiveInteger(options.maxDecompressedBytes ?? DEFAULTS.maxDecompressedBytes, 'maxDecompressedBytes')
+  const requestTimeoutMs = positiveInteger(options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs, 'requestTimeoutMs')
+  const store = options.store ?? new TraceStore()
+  const http = await startHttpReceiver({ store, maxBodyBytes, maxDecompressedBytes, requestTimeoutMs })
+  let grpc: GrpcReceiver | undefined
+  if (options.grpc ?? true) {
+    try {
+      // Loaded only when asked for: grpc-js takes a while to import.
+      const { startGrpcReceiver } = await import('./grpc-receiver.js')
+      grpc = await startGrpcReceiver({ store, maxMessageBytes: maxDecompressedBytes })
+    } catch (error) {
+      await http.close()
+      throw error
+    }
+  }
+  let stopping: Promise<void> | undefined
+  return {
+    endpoint: http.endpoint,
+    grpcEndpoint: grpc?.endpoint ?? '',
+    store,
+    stop() {
+      stopping ??= Promise.all([http.close(), grpc?.close()]).then(afterClosePhase)
+      return stopping
+    },
+  }
+}
+
+/**
+ * Resolves once the event loop has run its close phase: a server's handle is released there, just
+ * after `close()` reports, and `stop()` promises that no handle is left when it resolves.
+ */
+function afterClosePhase(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)))
+}
+
+function positiveInteger(value: number, option: string): number {
+  if (Number.isSafeInteger(value) && value > 0) return value
+  throw new UsageError(`startCollector: ${option} must be a positive integer, got ${String(value)}. Please pass a number of ${option.endsWith('Ms') ? 'milliseconds' : 'bytes'} above 0.`)
+}
+
+/** `00-<trace id>-<span id>-<flags>`, the W3C traceparent form many loggers print. */
+const TRACEPARENT = /\b[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}\b/i
+/** `trace_id=…`, `traceId: "…"`, `"trace.id":"…"` and the like. */
+const TRACE_ID_FIELD = /\btrace[_.-]?id["']?\s*[:=]\s*["']?([0-9a-f]{32})(?![0-9a-f])/i
+const SPAN_ID_FIELD = /\bspan[_.-]?id["']?\s*[:=]\s*["']?([0-9a-f]{16})(?![0-9a-f])/i
+/** `"level":"warn"`, `level=warn`, `"severity":"ERROR"`, or pino's numeric `"level":30`. */
+const LEVEL_FIELD = /\b(?:level|severity)["']?\s*[:=]\s*["']?(\w+)/i
+const PINO_LEVELS: Readonly<Record<string, string>> = {
+  10: 'trace', 20: 'debug', 30: 'info', 40: 'warn', 50: 'error', 60: 'fatal',
+}
+
+/**
+ * Links a line the service wrote to stdout or stderr to its trace: finds a trace id in it (a W3C
+ * `traceparent`, or a `trace_id=` / `"traceId":` field) and, when the store already knows that
+ * trace, adds the line as a {@link CapturedLog}. Lines of unknown traces are left alone, so a
+ * random 32-hex string (a hash, a UUID) is not mistaken for a link.
+ *
+ * @returns the log added, or undefined when the line names no known trace.
+ * @example
+ * ```ts
+ * child.stdout.pipe(split()).on('data', (line) => linkLogLine(collector.store, line, 'stdout'))
+ * ```
+ */
+export function linkLogLine(store: TraceStore, line: string, source: 'stdout' | 'stderr'): CapturedLog | undefined {
+  const traceparent = TRACEPARENT.exec(line)
+  const traceId = (traceparent?.[1] ?? TRACE_ID_FIELD.exec(line)?.[1])?.toLowerCase()
+  if (traceId === undefined || !store.has(traceId)) return undefined
+  const spanId = (traceparent?.[2] ?? SPAN_ID_FIELD.exec(line)?.[1])?.toLowerCase()
+  const level = LEVEL_FIELD.exec(line)?.[1]
+  const severity = level === undefined ? undefined : PINO_LEVELS[level] ?? level
+  const log: CapturedLog = {
+    traceId,
+    ...(spanId === undefined ? {} : { spanId }),
+    time: BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6)),
+    ...(severity === undefined ? {} : { severity }),
+    body: line.replace(/\r?\n$/, ''),
+    source,
+  }
+  store.addLog(log)
+  return log
+}
