@@ -1,4 +1,4 @@
-import { compareSamples, median } from './statistics.js'
+import { compareSamples, DECISION_DEFAULTS, median } from './statistics.js'
 import type { CompareOptions, Comparison } from './statistics.js'
 import { MAX_SAMPLES_PER_KEY, roundMs, sameEnvironment } from './baseline-file.js'
 import type { BaselineEntry, BaselineKey, EnvironmentFingerprint } from './baseline-file.js'
@@ -22,7 +22,11 @@ export interface KeyDuration {
   readonly comparison: Comparison
 }
 
-export interface BaselineComparisonOptions extends Pick<CompareOptions, 'minRelativeEffect' | 'minAbsoluteEffectMs' | 'alpha'> {
+const DEFAULT_ALPHA = DECISION_DEFAULTS.alpha
+
+export interface BaselineComparisonOptions extends Pick<CompareOptions, 'minRelativeEffect' | 'minAbsoluteEffectMs'> {
+  /** Chance of any false "slower" across all keys of the test (split between keys). Default 0.01. */
+  readonly alpha?: number
   /** Keys whose presence and count may vary (substring of the key, or a RegExp). */
   readonly allowVarying?: readonly (string | RegExp)[]
   /** Fail on a slower duration even when the baseline was recorded on another machine. */
@@ -69,6 +73,10 @@ export function compareWithBaseline(
   const structure: StructureChange[] = []
   const durations: KeyDuration[] = []
   const keys = new Set([...Object.keys(baseline.keys), ...samples.keys()])
+  // One test per key: at 1% each, twenty unchanged keys would raise a false alarm in one build of
+  // six. Bonferroni keeps the chance of any false "slower" per test at alpha.
+  const comparedKeys = [...keys].filter((k) => baseline.keys[k] !== undefined && samples.get(k) !== undefined).length
+  const alpha = (options.alpha ?? DEFAULT_ALPHA) / Math.max(1, comparedKeys)
   for (const key of [...keys].sort()) {
     const before = baseline.keys[key]
     const now = samples.get(key)
@@ -88,7 +96,7 @@ export function compareWithBaseline(
       const compareOptions: CompareOptions = {
         ...(options.minRelativeEffect === undefined ? {} : { minRelativeEffect: options.minRelativeEffect }),
         ...(options.minAbsoluteEffectMs === undefined ? {} : { minAbsoluteEffectMs: options.minAbsoluteEffectMs }),
-        ...(options.alpha === undefined ? {} : { alpha: options.alpha }),
+        alpha,
       }
       durations.push({ key, comparison: compareSamples(before.durationMs, now.totalMs, compareOptions) })
     }

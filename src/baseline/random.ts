@@ -32,8 +32,8 @@ export const DEFAULT_SEED = 0x5eed
  * ```
  */
 export function createRandom(seed: number = DEFAULT_SEED): Random {
-  // Fold any finite number (negative, fractional, above 2^32) into a 32-bit state, so that every
-  // seed a caller can write selects a stream and nearby seeds do not select nearby streams.
+  // Fold any finite number (negative, above 2^32; fractions are dropped) into a 32-bit state,
+  // mixed so that nearby seeds do not select nearby streams.
   let state = mix32((Math.trunc(seed) >>> 0) ^ (Math.trunc(seed / 0x1_0000_0000) >>> 0))
   return () => {
     state = (state + 0x9e37_79b9) | 0

@@ -63,6 +63,14 @@ export class TraceStore {
     this.#maxTraces = options.maxTraces ?? 10_000
   }
 
+  /**
+   * Registers a trace the harness has just started, before any span of it exists, so output the
+   * service writes for it (a log line carrying its id) is kept even if it beats the first span.
+   */
+  begin(traceId: string): void {
+    this.#entry(traceId)
+  }
+
   /** Records that a span has started (in-process capture), so settling knows it is still open. */
   markStarted(traceId: string, spanId: string, name = ''): void {
     const entry = this.#entry(traceId)

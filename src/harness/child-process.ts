@@ -154,11 +154,10 @@ export async function startChildProcessService(options: ChildProcessServiceOptio
   }
 
   const url = `http://127.0.0.1:${port}`
-  const died = exited.then((info) => {
-    if (stopping) return new ServiceError(`Failed to complete the request: the service "${name}" was stopped.`)
-    return new ServiceError(`Failed to complete the request: the service "${name}" (${describeCommand}) ${info}.\n${tails()}`)
-  })
-  // Keep an unhandled-rejection warning away when no request is in flight.
+  const died: Promise<never> = exited.then((info) => Promise.reject(stopping
+    ? new ServiceError(`Failed to complete the request: the service "${name}" was stopped.`)
+    : new ServiceError(`Failed to complete the request: the service "${name}" (${describeCommand}) ${info}.\n${tails()}`)))
+  // Requests race against it; with none in flight its rejection is expected and ignored.
   died.catch(() => {})
   const client = createTracedClient({
     url,
@@ -170,7 +169,15 @@ export async function startChildProcessService(options: ChildProcessServiceOptio
     failure: () => (exitInfo !== undefined && !stopping
       ? new ServiceError(`Failed to send the request: the service "${name}" (${describeCommand}) ${exitInfo}.\n${tails()}`)
       : undefined),
-    died: died.then((e) => Promise.reject(e)),
+    died,
+    // The socket often closes a moment before the exit is reported: give the exit that moment.
+    explainFailure: async () => {
+      if (stopping) return undefined
+      let timer: NodeJS.Timeout | undefined
+      const info = await Promise.race([exited, new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), 1000) })])
+      clearTimeout(timer)
+      return info === undefined ? undefined : new ServiceError(`Failed to complete the request: the service "${name}" (${describeCommand}) ${info}.\n${tails()}`)
+    },
   })
 
   const timeoutMs = options.timeout ?? 10_000

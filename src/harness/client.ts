@@ -28,8 +28,13 @@ export interface TracedClientOptions {
   readonly onTrace?: (traceId: string) => void
   /** The reason the service can no longer answer (a crashed child process), if any. */
   readonly failure?: () => Error | undefined
-  /** Resolves/rejects when the service dies, to fail requests in flight at once. */
-  readonly died?: Promise<Error>
+  /** Rejects when the service dies, to fail requests in flight at once (never resolves). */
+  readonly died?: Promise<never>
+  /**
+   * Given a failed request's error, the better explanation if there is one: a connection closed
+   * by a process that is exiting is explained by its exit code and output.
+   */
+  readonly explainFailure?: (error: unknown) => Promise<Error | undefined>
 }
 
 /** The part of a service that sends traced requests and waits for their traces. */
@@ -92,6 +97,7 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
     if (failure) throw failure
     const spec = parseRequestTarget(target, requestOptions)
     const { traceId, spanId } = newHarnessIds()
+    store.begin(traceId)
     options.onTrace?.(traceId)
     const headers: Record<string, string> = { ...spec.headers, traceparent: `00-${traceId}-${spanId}-01` }
     let body: string | Uint8Array | undefined = spec.body
@@ -105,9 +111,9 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
     })()
     let result: Awaited<typeof sent>
     try {
-      result = options.died ? await Promise.race([sent, options.died.then((e) => Promise.reject(e))]) : await sent
+      result = options.died ? await Promise.race([sent, options.died]) : await sent
     } catch (error) {
-      const dead = options.failure?.()
+      const dead = options.failure?.() ?? await options.explainFailure?.(error)
       if (dead) throw dead
       throw new ServiceError(`Failed to ${spec.method} ${spec.path}: ${(error as Error).message}.\n\n${store.trace(traceId).toString()}`, { cause: error })
     }
@@ -121,7 +127,7 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
       ...(options.awaitChildrenOf === undefined ? {} : { awaitChildrenOf: options.awaitChildrenOf }),
     }
     const trace = options.died
-      ? await Promise.race([settleTrace(store, traceId, settleOptions), options.died.then((e) => Promise.reject(e))])
+      ? await Promise.race([settleTrace(store, traceId, settleOptions), options.died])
       : await settleTrace(store, traceId, settleOptions)
     return { response, trace }
   }

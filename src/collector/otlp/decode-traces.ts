@@ -26,15 +26,8 @@ export interface DecodedTraces {
   readonly errorMessage: string
 }
 
-/**
- * Where the spans sit in an ExportTraceServiceRequest.
- *
- * @example
- * ```ts
- * decodeExportRequest(body, 'json', TRACE_LAYOUT, toCapturedSpan)
- * ```
- */
-export const TRACE_LAYOUT: ExportLayout = {
+/** Where the spans sit in an ExportTraceServiceRequest. */
+const TRACE_LAYOUT: ExportLayout = {
   requestType: otlpTypes.exportTraceServiceRequest,
   resourceKey: 'resourceSpans',
   scopeKey: 'scopeSpans',

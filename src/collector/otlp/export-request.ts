@@ -230,15 +230,8 @@ export function toScope(scope: OtlpObject | undefined): CapturedScope {
   return Object.freeze(version === '' ? { name } : { name, version })
 }
 
-/**
- * The error for a body that is not a well-formed request of `layout`, saying how to send one.
- *
- * @example
- * ```ts
- * throw decodeFailure(layout, 'json', 'the body is not JSON')
- * ```
- */
-export function decodeFailure(layout: ExportLayout, encoding: OtlpEncoding, reason: string, cause?: unknown): OtlpDecodeError {
+/** The error for a body that is not a well-formed request of `layout`, saying how to send one. */
+function decodeFailure(layout: ExportLayout, encoding: OtlpEncoding, reason: string, cause?: unknown): OtlpDecodeError {
   const name = layout.requestType.name
   const how = encoding === 'protobuf'
     ? `a protobuf-encoded ${name} with Content-Type application/x-protobuf`

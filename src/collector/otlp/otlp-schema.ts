@@ -251,15 +251,8 @@ export const otlpTypes = {
   anyValue: root.lookupType('opentelemetry.proto.common.v1.AnyValue'),
 } as const
 
-/**
- * Protobuf wire types.
- *
- * @example
- * ```ts
- * if ((tag & 7) === WIRE_TYPE.lengthDelimited) reader.skip(reader.uint32())
- * ```
- */
-export const WIRE_TYPE = { varint: 0, fixed64: 1, lengthDelimited: 2, fixed32: 5 } as const
+/** Protobuf wire types. */
+const WIRE_TYPE = { varint: 0, fixed64: 1, lengthDelimited: 2, fixed32: 5 } as const
 
 /**
  * The tag (`field number << 3 | wire type`) of the field `name` of `type`, so a reader working on

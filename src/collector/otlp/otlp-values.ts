@@ -30,15 +30,8 @@ const HEX_ID = /^[0-9a-fA-F]+$/
 const DECIMAL_INTEGER = /^-?\d+$/
 const UNSIGNED_DECIMAL = /^\d+$/
 
-/**
- * The all-zero trace id, which OTLP calls invalid.
- *
- * @example
- * ```ts
- * hex === ZERO_TRACE_ID // an invalid trace id
- * ```
- */
-export const ZERO_TRACE_ID = '0'.repeat(32)
+/** The all-zero trace id, which OTLP calls invalid. */
+const ZERO_TRACE_ID = '0'.repeat(32)
 /**
  * The all-zero span id: invalid as a span id, "no parent" as a parent id.
  *

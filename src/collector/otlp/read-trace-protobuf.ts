@@ -106,14 +106,14 @@ function readResourceSpans(reader: protobuf.Reader, buf: Buffer, end: number, re
   report.scopeIndex = 0
   while (reader.pos < end) {
     const tag = reader.uint32()
-    if (tag !== RESOURCE_SPANS_SCOPE_SPANS) {
+    if (tag === RESOURCE_SPANS_SCOPE_SPANS) {
+      report.depth = 2
+      readScopeSpans(reader, buf, messageEnd(reader, end), resource, report, spans)
+      report.depth = 1
+      report.scopeIndex++
+    } else {
       skipField(reader, tag)
-      continue
     }
-    report.depth = 2
-    readScopeSpans(reader, buf, messageEnd(reader, end), resource, report, spans)
-    report.depth = 1
-    report.scopeIndex++
   }
   checkEnd(reader, end)
 }

@@ -54,15 +54,9 @@ const BARE_STATUS: Readonly<Record<StatusCodeName, CapturedStatus>> = {
  * ```
  */
 export const NO_EVENTS: readonly CapturedEvent[] = Object.freeze([])
-/**
- * Shared by every span without links, so it is frozen.
- *
- * @example
- * ```ts
- * fields.links = NO_LINKS
- * ```
- */
-export const NO_LINKS: readonly CapturedLink[] = Object.freeze([])
+
+/** Shared by every span without links, so it is frozen. */
+const NO_LINKS: readonly CapturedLink[] = Object.freeze([])
 
 /**
  * A span's status from its OTLP code and message; an unknown code reads as UNSET.
