@@ -10,6 +10,7 @@
  * ```
  */
 import { toBeChildOf } from './to-be-child-of.js'
+import { toBeConnected } from './to-be-connected.js'
 import { toBeDescendantOf } from './to-be-descendant-of.js'
 import { toCompleteWithin } from './to-complete-within.js'
 import { toHaveAttribute } from './to-have-attribute.js'
@@ -23,6 +24,7 @@ import { toMatchBaseline } from './to-match-baseline.js'
 
 export {
   toBeChildOf,
+  toBeConnected,
   toBeDescendantOf,
   toCompleteWithin,
   toHaveAttribute,
@@ -41,6 +43,7 @@ export type { BaselineTaskMeta, MatchBaselineOptions } from './to-match-baseline
 /** Every matcher, keyed by name, ready for `expect.extend()`. */
 export const tracewrightMatchers = {
   toBeChildOf,
+  toBeConnected,
   toBeDescendantOf,
   toCompleteWithin,
   toHaveAttribute,

@@ -7,6 +7,8 @@ import type { BaselineTaskMeta, MatchBaselineOptions } from './to-match-baseline
 
 /** The matcher signatures tracewright adds to vitest's `expect`. */
 export interface TracewrightMatchers<R = unknown> {
+  /** The trace is one connected tree: no orphans, every service hop through a CLIENT span. */
+  toBeConnected(): R
   /** The trace has a span matching `selector`. */
   toHaveSpan(selector: Selector): R
   /** The number of spans matching `selector` is `count` or within `{ min, max }`. */

@@ -17,6 +17,8 @@ export type {
 export { Trace, traceOf, selfTimeMs } from './model/trace.js'
 export type { TraceInit } from './model/trace.js'
 export { renderTrace, formatMs } from './model/render-trace.js'
+export { findTraceBreaks } from './model/trace-breaks.js'
+export type { TraceBreak } from './model/trace-breaks.js'
 export type { RenderTraceOptions, SpanMark } from './model/render-trace.js'
 export { serviceOf, isCapturedSpan } from './model/captured-span.js'
 export type {
@@ -45,9 +47,20 @@ export type {
 
 export { TraceStore } from './collector/trace-store.js'
 export type { CapturedLog, TraceEvent, TraceStoreOptions } from './collector/trace-store.js'
+export { startCollector, linkLogLine } from './collector/start-collector.js'
+export type { Collector, CollectorOptions } from './collector/start-collector.js'
 export { settleTrace } from './collector/settle.js'
 export type { SettleOptions } from './collector/settle.js'
 export { StoreSpanProcessor, toCapturedSpan } from './collector/span-processor.js'
+
+export { compareSamples, median, samplesNeeded } from './baseline/statistics.js'
+export type { CompareOptions, Comparison, Verdict } from './baseline/statistics.js'
+export { TraceSamples } from './baseline/trace-samples.js'
+export type { KeySamples } from './baseline/trace-samples.js'
+export type { Measurable, MeasureOptions, ScenarioClient } from './baseline/measure.js'
+export { spanKey } from './baseline/span-key.js'
+export { compareWithBaseline } from './baseline/compare-baseline.js'
+export type { BaselineComparison, BaselineComparisonOptions, KeyDuration, StructureChange } from './baseline/compare-baseline.js'
 
 export {
   BaselineError,

@@ -118,6 +118,7 @@ describe('span matchers', () => {
   test('every matcher is on the Matchers interface and returns the assertion result', () => {
     expectTypeOf(expect(trace).toHaveSpan('x')).toEqualTypeOf<void>()
     expectTypeOf<keyof TracewrightMatchers>().toEqualTypeOf<
+      | 'toBeConnected'
       | 'toHaveSpan'
       | 'toHaveSpanCount'
       | 'toCompleteWithin'
