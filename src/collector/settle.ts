@@ -15,8 +15,8 @@ export interface SettleOptions {
    */
   readonly quietMs: number
   /**
-   * Out of process, how long to keep waiting for parents referenced by arrived spans after the
-   * trace has otherwise gone quiet. Default: 4 quiet windows.
+   * Out of process, how long after the last arrival to keep waiting for parents referenced by
+   * arrived spans (and for `awaitChildrenOf` children). Default 0: in-process nothing can be late.
    */
   readonly missingParentGraceMs?: number
   /**
@@ -93,49 +93,40 @@ function missingParents(store: TraceStore, traceId: string, harnessSpanId: strin
  */
 export function settleTrace(store: TraceStore, traceId: string, options: SettleOptions): Promise<Trace> {
   const { harnessSpanId, quietMs, timeoutMs, signal } = options
-  const grace = options.missingParentGraceMs ?? quietMs * 4
-  if (quietMs === 0 && isSettled(store, traceId, harnessSpanId)) {
+  const grace = options.missingParentGraceMs ?? 0
+  if (quietMs === 0 && grace === 0 && isSettled(store, traceId, harnessSpanId)) {
     return Promise.resolve(store.trace(traceId))
   }
   return new Promise<Trace>((resolve, reject) => {
-    let quietTimer: NodeJS.Timeout | undefined
-    let quietSince: number | undefined
+    let timer: NodeJS.Timeout | undefined
     const finish = (error?: Error): void => {
       unwatch()
       clearTimeout(timeout)
-      clearTimeout(quietTimer)
+      clearTimeout(timer)
       signal?.removeEventListener('abort', onAbort)
       if (error) reject(error)
       else resolve(store.trace(traceId))
     }
+    const recheckIn = (ms: number): void => {
+      clearTimeout(timer)
+      timer = setTimeout(evaluate, ms)
+    }
     const evaluate = (): void => {
       if (!isSettled(store, traceId, harnessSpanId)) return
-      if (quietMs === 0) return finish()
-      const last = store.lastArrival(traceId) ?? performance.now()
       const now = performance.now()
-      const quietFor = now - last
-      if (quietFor < quietMs) {
-        clearTimeout(quietTimer)
-        quietTimer = setTimeout(evaluate, quietMs - quietFor)
-        return
-      }
-      // Quiet, but a referenced parent is still missing: it may be in the next batch of another
-      // process. Wait a little longer, then settle anyway so a broken trace shows up in assertions.
-      if (missingParents(store, traceId, harnessSpanId).length > 0 || childlessCallers(store, traceId, options.awaitChildrenOf).length > 0) {
-        quietSince ??= last
-        const waited = now - quietSince
-        if (waited < grace) {
-          clearTimeout(quietTimer)
-          quietTimer = setTimeout(evaluate, Math.min(quietMs, grace - waited))
-          return
-        }
+      const quietFor = now - (store.lastArrival(traceId) ?? now)
+      if (quietFor < quietMs) return recheckIn(quietMs - quietFor)
+      // Settled but for a referenced parent, or a call into a known service whose SERVER span has
+      // not come: another process's next batch may bring it. Wait up to the grace, then settle
+      // anyway so a broken trace shows up in assertions rather than as a timeout.
+      if (grace > 0 && quietFor < grace &&
+        (missingParents(store, traceId, harnessSpanId).length > 0 || childlessCallers(store, traceId, options.awaitChildrenOf).length > 0)) {
+        return recheckIn(grace - quietFor)
       }
       finish()
     }
     const unwatch = store.watch(traceId, (event) => {
-      if (event.type === 'log') return
-      quietSince = undefined
-      evaluate()
+      if (event.type !== 'log') evaluate()
     })
     const timeout = setTimeout(() => {
       const reasons = unsettledReasons(store, traceId, harnessSpanId)

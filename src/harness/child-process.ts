@@ -32,7 +32,13 @@ export interface ChildProcessServiceOptions {
   readonly batchDelay?: number
   /** How long `request()` waits for the trace to settle, ms. Default 10,000. */
   readonly settleTimeout?: number
-  /** Quiet window once the entry span has arrived, ms. Default 5. */
+  /**
+   * Extra quiet window once the entry span has arrived, ms. Default 0: an exporter sends its
+   * batches one after another, so when the entry span (which ends last) arrives, every span that
+   * ended before it in that process has arrived too; calls into other services started on the same
+   * collector are awaited by port. Raise it for a service whose exporter sends batches in
+   * parallel, or for downstream processes the harness did not start.
+   */
   readonly quietMs?: number
   /** Grace between SIGTERM and SIGKILL on stop, ms. Default 3,000. */
   readonly stopGrace?: number
@@ -162,7 +168,7 @@ export async function startChildProcessService(options: ChildProcessServiceOptio
   const client = createTracedClient({
     url,
     store: collector.store,
-    quietMs: options.quietMs ?? 5,
+    quietMs: options.quietMs ?? 0,
     settleTimeoutMs: options.settleTimeout ?? 10_000,
     missingParentGraceMs: batchDelay * 2 + 50,
     awaitChildrenOf: (span: CapturedSpan) => span.kind === 'CLIENT' && callsKnownService(span, ports),
