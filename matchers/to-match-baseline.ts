@@ -5,6 +5,8 @@ import { compareWithBaseline, toBaselineEntry } from '../src/baseline/compare-ba
 import type { BaselineComparison, BaselineComparisonOptions } from '../src/baseline/compare-baseline.js'
 import { formatDurationTable, formatStructure } from '../src/baseline/format-comparison.js'
 import { TraceSamples } from '../src/baseline/trace-samples.js'
+import { median } from '../src/baseline/statistics.js'
+import type { EnvironmentFingerprint } from '../src/baseline/baseline-file.js'
 import './types.js'
 
 /** Options of `toMatchBaseline`. */
@@ -16,12 +18,37 @@ export interface MatchBaselineOptions extends BaselineComparisonOptions {
   readonly file?: string
 }
 
+/** Per span key, what the measured runs did: for the reporter's slowest operations and error rates. */
+export interface OperationFigures {
+  /** Spans with this key, summed over the measured runs. */
+  readonly spans: number
+  /** Of those, spans with status ERROR. */
+  readonly errors: number
+  /** Median over the runs of the key's summed duration, ms. */
+  readonly medianMs: number
+  /** Median over the runs of the key's summed self time, ms. */
+  readonly selfMedianMs: number
+}
+
 /** What the matcher leaves on the test for `tracewright/reporter`. */
 export interface BaselineTaskMeta {
   readonly file: string
   readonly test: string
   readonly recorded: boolean
+  /** No baseline was recorded for the test (it failed saying how to record one). */
+  readonly missing?: true
   readonly comparison?: BaselineComparison
+  readonly operations?: Readonly<Record<string, OperationFigures>>
+  readonly environment?: { readonly baseline?: EnvironmentFingerprint; readonly current: EnvironmentFingerprint }
+}
+
+function operationsOf(samples: TraceSamples): Record<string, OperationFigures> {
+  const out: Record<string, OperationFigures> = {}
+  const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0)
+  for (const [key, s] of samples.entries()) {
+    out[key] = { spans: sum(s.count), errors: sum(s.errors), medianMs: median(s.totalMs), selfMedianMs: median(s.selfMs) }
+  }
+  return out
 }
 
 /**
@@ -50,11 +77,12 @@ export function toMatchBaseline(this: MatcherState, received: unknown, options: 
   const meta = taskMeta(this)
   if (updating(this)) {
     writeBaselineEntry(file, currentTestName, toBaselineEntry(received, environment))
-    meta?.push({ file, test: currentTestName, recorded: true })
+    meta?.push({ file, test: currentTestName, recorded: true, operations: operationsOf(received), environment: { current: environment } })
     return { pass: !this.isNot, message: () => `Recorded the baseline of ${JSON.stringify(currentTestName)} in ${file}.` }
   }
   const baseline = readBaselineFile(file)?.tests[currentTestName]
   if (baseline === undefined) {
+    meta?.push({ file, test: currentTestName, recorded: false, missing: true, operations: operationsOf(received), environment: { current: environment } })
     return {
       pass: false,
       message: () => `No baseline recorded for ${JSON.stringify(currentTestName)} in ${file}.\n` +
@@ -62,7 +90,7 @@ export function toMatchBaseline(this: MatcherState, received: unknown, options: 
     }
   }
   const comparison = compareWithBaseline(baseline, received, environment, options)
-  meta?.push({ file, test: currentTestName, recorded: false, comparison })
+  meta?.push({ file, test: currentTestName, recorded: false, comparison, operations: operationsOf(received), environment: { baseline: baseline.environment, current: environment } })
   const pass = comparison.failures.length === 0
   return {
     pass,

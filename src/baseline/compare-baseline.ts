@@ -75,14 +75,17 @@ export function compareWithBaseline(
   const keys = new Set([...Object.keys(baseline.keys), ...samples.keys()])
   // One test per key: at 1% each, twenty unchanged keys would raise a false alarm in one build of
   // six. Bonferroni keeps the chance of any false "slower" per test at alpha.
-  const comparedKeys = [...keys].filter((k) => baseline.keys[k] !== undefined && samples.get(k) !== undefined).length
+  const comparedKeys = [...keys].filter((k) => (baseline.keys[k]?.count ?? 0) > 0 && samples.get(k) !== undefined).length
   const alpha = (options.alpha ?? DEFAULT_ALPHA) / Math.max(1, comparedKeys)
   for (const key of [...keys].sort()) {
-    const before = baseline.keys[key]
+    // A key present in fewer than half the runs has a median count of 0: on either side it counts
+    // as absent, so a rare key does not flip between "added" and "removed 0 → 0".
+    const recorded = baseline.keys[key]
+    const before = recorded !== undefined && recorded.count > 0 ? recorded : undefined
     const now = samples.get(key)
     const afterCount = now ? Math.round(median(now.count)) : 0
     if (before === undefined) {
-      structure.push({ key, change: 'added', before: 0, after: afterCount, allowed: allowed(key) })
+      if (afterCount > 0) structure.push({ key, change: 'added', before: 0, after: afterCount, allowed: allowed(key) })
       continue
     }
     if (now === undefined || afterCount === 0) {

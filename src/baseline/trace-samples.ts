@@ -10,6 +10,8 @@ export interface KeySamples {
   readonly totalMs: readonly number[]
   /** Summed self time (not covered by children) in each run, ms. */
   readonly selfMs: readonly number[]
+  /** How many of those spans had status ERROR in each run. */
+  readonly errors: readonly number[]
 }
 
 /** One run's figures per key. */
@@ -17,6 +19,7 @@ interface RunFigures {
   count: number
   totalMs: number
   selfMs: number
+  errors: number
 }
 
 /**
@@ -42,11 +45,12 @@ export class TraceSamples {
     for (const run of perRun) for (const key of run.keys()) keys.add(key)
     this.#byKey = new Map()
     for (const key of [...keys].sort()) {
-      const figures = perRun.map((run) => run.get(key) ?? { count: 0, totalMs: 0, selfMs: 0 })
+      const figures = perRun.map((run) => run.get(key) ?? { count: 0, totalMs: 0, selfMs: 0, errors: 0 })
       this.#byKey.set(key, {
         count: figures.map((f) => f.count),
         totalMs: figures.map((f) => f.totalMs),
         selfMs: figures.map((f) => f.selfMs),
+        errors: figures.map((f) => f.errors),
       })
     }
   }
@@ -78,8 +82,9 @@ function summariseRun(traces: readonly Trace[]): Map<string, RunFigures> {
     for (const span of traceInternals.spans(trace)) {
       const key = spanKey(trace, span)
       let figures = out.get(key)
-      if (figures === undefined) out.set(key, (figures = { count: 0, totalMs: 0, selfMs: 0 }))
+      if (figures === undefined) out.set(key, (figures = { count: 0, totalMs: 0, selfMs: 0, errors: 0 }))
       figures.count++
+      if (span.status.code === 'ERROR') figures.errors++
       figures.totalMs += span.durationMs
       figures.selfMs += selfTimeMs(span, traceInternals.children(trace, span))
     }

@@ -20,9 +20,10 @@ export interface SettleOptions {
    */
   readonly missingParentGraceMs?: number
   /**
-   * Spans that must have a child before the trace counts as settled: a CLIENT span calling another
-   * service that exports to the same collector, whose SERVER span comes in that process's batch.
-   * Waited for like missing parents, up to the same grace.
+   * Spans that must have a child before the trace counts as settled: a CLIENT span whose call was
+   * answered by another service exporting to the same collector. That service's SERVER span is
+   * certain to come in one of its batches, however loaded the machine, so it is waited for until
+   * the timeout (which then names the call), not just for the grace.
    */
   readonly awaitChildrenOf?: (span: CapturedSpan) => boolean
   /** Give up after this many ms with a {@link TraceTimeoutError}. */
@@ -119,8 +120,8 @@ export function settleTrace(store: TraceStore, traceId: string, options: SettleO
       // Settled but for a referenced parent, or a call into a known service whose SERVER span has
       // not come: another process's next batch may bring it. Wait up to the grace, then settle
       // anyway so a broken trace shows up in assertions rather than as a timeout.
-      if (grace > 0 && quietFor < grace &&
-        (missingParents(store, traceId, harnessSpanId).length > 0 || childlessCallers(store, traceId, options.awaitChildrenOf).length > 0)) {
+      if (childlessCallers(store, traceId, options.awaitChildrenOf).length > 0) return
+      if (grace > 0 && quietFor < grace && missingParents(store, traceId, harnessSpanId).length > 0) {
         return recheckIn(grace - quietFor)
       }
       finish()
@@ -132,6 +133,10 @@ export function settleTrace(store: TraceStore, traceId: string, options: SettleO
       const reasons = unsettledReasons(store, traceId, harnessSpanId)
       const missing = missingParents(store, traceId, harnessSpanId)
       if (missing.length > 0) reasons.push(`parent span${missing.length === 1 ? '' : 's'} ${missing.join(', ')} never arrived`)
+      const callers = childlessCallers(store, traceId, options.awaitChildrenOf)
+      if (callers.length > 0) {
+        reasons.push(`the service called by ${callers.join(', ')} answered, but its SERVER span never arrived (does it export its spans to this collector?)`)
+      }
       finish(new TraceTimeoutError(
         `Failed to settle trace ${traceId} within ${timeoutMs} ms: ${reasons.join('; ') || 'spans kept arriving'}.\n\n` +
           `${store.trace(traceId).toString()}\n\n` +

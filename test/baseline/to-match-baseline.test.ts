@@ -140,3 +140,20 @@ describe('baseline files', () => {
     expect(text.indexOf('"environment"')).toBeLessThan(text.indexOf('"keys"'))
   })
 })
+
+describe('rare span keys', () => {
+  // A key present in fewer than half the runs records a median count of 0: it must count as absent
+  // on both sides, not flip to "removed 0 → 0".
+  test('a key seen in a minority of runs neither fails as removed nor as added', () => {
+    const withRare = (runs: number, rareEvery: number): TraceSamples => new TraceSamples(Array.from({ length: runs }, (_, i) => {
+      const spans = [span('1', 'GET /x', 50), span('2', 'SELECT', 10, '1')]
+      if (i % rareEvery === 0) spans.push(span('3', 'cache refresh', 5, '1'))
+      return [new Trace(spans)]
+    }))
+    process.env['TRACEWRIGHT_UPDATE_BASELINES'] = '1'
+    toMatchBaseline.call(state(), withRare(20, 5))
+    delete process.env['TRACEWRIGHT_UPDATE_BASELINES']
+    const result = toMatchBaseline.call(state(), withRare(20, 4), { durations: false })
+    expect(result.pass).toBe(true)
+  })
+})
