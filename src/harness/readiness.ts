@@ -1,4 +1,6 @@
 import { connect } from 'node:net'
+import { context } from '@opentelemetry/api'
+import { suppressTracing } from '@opentelemetry/core'
 import { request } from 'undici'
 
 /** How the harness knows a child process is ready for requests. */
@@ -43,7 +45,10 @@ export function probeReadiness(ready: Readiness, port: number, signal: AbortSign
   }
   const attempt = 'http' in ready
     ? async (): Promise<boolean> => {
-      const res = await request(`http://127.0.0.1:${port}${ready.http}`, { signal, headersTimeout: 2000, bodyTimeout: 2000 })
+      // Suppressed like the harness's requests: a probe is not the app's call, and an undici
+      // instrumentation in the test process must not record it.
+      const res = await context.with(suppressTracing(context.active()), () =>
+        request(`http://127.0.0.1:${port}${ready.http}`, { signal, headersTimeout: 2000, bodyTimeout: 2000 }))
       await res.body.dump()
       const ok = ready.status === undefined ? res.statusCode >= 200 && res.statusCode < 300 : res.statusCode === ready.status
       if (!ok) last = `GET ${ready.http} answered ${res.statusCode}`
