@@ -1,10 +1,33 @@
-import type { BaselineComparison } from '../baseline/compare-baseline.js'
+import type { EnvironmentFingerprint } from '../baseline/baseline-file.js'
+import type { BaselineComparison, StructureChange } from '../baseline/compare-baseline.js'
+import type { Comparison } from '../baseline/statistics.js'
 
 /** The version of the JSON report's shape; docs/reporter.md describes it. */
 export const REPORT_SCHEMA_VERSION = 1
 
 /** How many span keys the "slowest operations" list shows. */
 export const SLOWEST_OPERATIONS = 10
+
+/**
+ * What the measured runs of one `toMatchBaseline` call did with one span key (the matcher's
+ * `OperationFigures`, as the reporter reads them).
+ */
+export interface OperationFigures {
+  /** Spans with this key, summed over the measured runs. */
+  readonly spans: number
+  /** Of those, spans with status ERROR. */
+  readonly errors: number
+  /** Median over the runs of the key's summed duration, ms. */
+  readonly medianMs: number
+  /** Median over the runs of the key's summed self time, ms. */
+  readonly selfMedianMs: number
+}
+
+/** The machines of a call: where its baseline was recorded (when it had one) and where it ran. */
+export interface ResultEnvironment {
+  readonly baseline?: EnvironmentFingerprint
+  readonly current: EnvironmentFingerprint
+}
 
 /** What one `toMatchBaseline` call left on its test, as the reporter reads it. */
 export interface BaselineMetaEntry {
@@ -14,7 +37,12 @@ export interface BaselineMetaEntry {
   readonly test: string
   /** True in update mode: the call recorded the baseline instead of comparing. */
   readonly recorded: boolean
+  /** The baseline file had no entry for the test: the call failed saying how to record one. */
+  readonly missing?: true
   readonly comparison?: BaselineComparison
+  /** Per span key, what the measured runs did. Absent from the meta of older tracewright versions. */
+  readonly operations?: Readonly<Record<string, OperationFigures>>
+  readonly environment?: ResultEnvironment
 }
 
 /** One `toMatchBaseline` call of the run. */
@@ -28,8 +56,14 @@ export interface BaselineResult {
   /** The baseline file, relative to the vitest root, with `/` separators. */
   readonly baselineFile: string
   readonly recorded: boolean
-  /** Present when the call compared (not in update mode). */
+  /** Present (and true) when the baseline file had no entry for the test; there is then no `comparison`. */
+  readonly missing?: true
+  /** Present when the call compared (not in update mode, nor with a missing baseline). */
   readonly comparison?: BaselineComparison
+  /** Per span key, what the measured runs did, in every mode. */
+  readonly operations?: Readonly<Record<string, OperationFigures>>
+  /** Where the baseline was recorded (when there was one) and where this run measured. */
+  readonly environment?: ResultEnvironment
 }
 
 /** One row of the run's slowest operations: a span key by its current median duration. */
@@ -37,11 +71,25 @@ export interface SlowOperation {
   readonly key: string
   /** Median summed duration per run now, ms. */
   readonly medianMs: number
-  /** Median summed duration per run in the baseline, ms. */
-  readonly baselineMedianMs: number
+  /**
+   * Median summed duration per run in the baseline, ms. Absent when the test recorded its
+   * baseline, had none, or the key is not in it (new, or durations not compared).
+   */
+  readonly baselineMedianMs?: number
   /** The test that measured it (the slowest one, when several tests measured the key). */
   readonly test: string
   readonly module: string
+}
+
+/** One row of the run's error rates: a span key whose spans ended with status ERROR. */
+export interface OperationErrorRate {
+  readonly key: string
+  /** Spans with this key, summed over the measured runs of every test that measured it. */
+  readonly spans: number
+  /** Of those, spans with status ERROR. */
+  readonly errors: number
+  /** `errors / spans`, from 0 to 1. */
+  readonly rate: number
 }
 
 /** Counts over every `toMatchBaseline` call of the run. */
@@ -52,6 +100,8 @@ export interface ReportSummary {
   /** Comparisons whose duration verdicts did not gate (baseline from another environment). */
   readonly advisory: number
   readonly recorded: number
+  /** Calls whose test had no recorded baseline (they failed; `vitest -u` records one). */
+  readonly missing: number
 }
 
 /**
@@ -69,6 +119,8 @@ export interface BaselineReport {
   readonly summary: ReportSummary
   readonly results: readonly BaselineResult[]
   readonly slowest: readonly SlowOperation[]
+  /** Span keys with at least one error, highest error rate first. */
+  readonly errorRates: readonly OperationErrorRate[]
 }
 
 /**
@@ -96,22 +148,64 @@ export function readBaselineMeta(meta: unknown): BaselineMetaEntry[] {
 
 function isMetaEntry(value: unknown): value is BaselineMetaEntry {
   if (typeof value !== 'object' || value === null) return false
-  const { file, test, recorded, comparison } = value as Partial<Record<keyof BaselineMetaEntry, unknown>>
+  const { file, test, recorded, missing, comparison, operations, environment } = value as Partial<Record<keyof BaselineMetaEntry, unknown>>
   if (typeof file !== 'string' || typeof test !== 'string' || typeof recorded !== 'boolean') return false
+  if (operations !== undefined && !isOperations(operations)) return false
+  if (environment !== undefined && !isResultEnvironment(environment)) return false
+  // Exactly one of: recorded, missing, compared.
+  if (missing !== undefined) return missing === true && !recorded && comparison === undefined
   if (comparison === undefined) return recorded
   const c = comparison as Partial<Record<keyof BaselineComparison, unknown>> | null
-  return typeof c === 'object' && c !== null && Array.isArray(c.structure) && Array.isArray(c.durations) &&
-    Array.isArray(c.failures) && typeof c.advisory === 'boolean'
+  return typeof c === 'object' && c !== null && typeof c.advisory === 'boolean' &&
+    Array.isArray(c.failures) && c.failures.every((key) => typeof key === 'string') &&
+    Array.isArray(c.structure) && c.structure.every(isStructureChange) &&
+    Array.isArray(c.durations) && c.durations.every(isKeyDuration)
+}
+
+function isStructureChange(value: unknown): boolean {
+  const c = value as Partial<Record<keyof StructureChange, unknown>> | null
+  return typeof c === 'object' && c !== null && typeof c.key === 'string' && typeof c.change === 'string' &&
+    typeof c.before === 'number' && typeof c.after === 'number' && typeof c.allowed === 'boolean'
+}
+
+// Only what the formats read; Infinity is a number here (structured clone keeps it).
+function isKeyDuration(value: unknown): boolean {
+  const d = value as { key?: unknown; comparison?: Partial<Record<keyof Comparison, unknown>> | null } | null
+  const c = d?.comparison
+  return typeof d?.key === 'string' && typeof c === 'object' && c !== null && typeof c.verdict === 'string' &&
+    typeof c.ratio === 'number' && typeof c.baseMedian === 'number' && typeof c.headMedian === 'number' &&
+    Array.isArray(c.ci) && c.ci.length === 2 && c.ci.every((bound) => typeof bound === 'number') &&
+    (c.advice === undefined || typeof c.advice === 'string')
+}
+
+function isOperations(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
+  return Object.values(value).every((figures: unknown) => {
+    const f = figures as Partial<Record<keyof OperationFigures, unknown>> | null
+    return typeof f === 'object' && f !== null && typeof f.spans === 'number' && typeof f.errors === 'number' &&
+      typeof f.medianMs === 'number' && typeof f.selfMedianMs === 'number'
+  })
+}
+
+function isResultEnvironment(value: unknown): boolean {
+  const e = value as Partial<Record<keyof ResultEnvironment, unknown>> | null
+  return typeof e === 'object' && e !== null && isFingerprint(e.current) && (e.baseline === undefined || isFingerprint(e.baseline))
+}
+
+function isFingerprint(value: unknown): boolean {
+  const f = value as Partial<Record<keyof EnvironmentFingerprint, unknown>> | null
+  return typeof f === 'object' && f !== null && typeof f.cpu === 'string' && typeof f.cores === 'number' &&
+    typeof f.node === 'string' && typeof f.os === 'string'
 }
 
 /**
- * Adds the summary counts and the slowest operations to the run's results.
+ * Adds the summary counts, the slowest operations and the error rates to the run's results.
  *
  * @example
  * ```ts
  * const report = buildBaselineReport([{ module: 'orders.spec.ts', test: 'reads once', testState: 'passed',
  *   baselineFile: '__baselines__/orders.spec.ts.json', recorded: true }])
- * report.summary // { compared: 0, failed: 0, advisory: 0, recorded: 1 }
+ * report.summary // { compared: 0, failed: 0, advisory: 0, recorded: 1, missing: 0 }
  * ```
  */
 export function buildBaselineReport(results: readonly BaselineResult[]): BaselineReport {
@@ -123,16 +217,19 @@ export function buildBaselineReport(results: readonly BaselineResult[]): Baselin
       failed: compared.filter((r) => (r.comparison?.failures.length ?? 0) > 0).length,
       advisory: compared.filter((r) => r.comparison?.advisory === true).length,
       recorded: results.filter((r) => r.recorded).length,
+      missing: results.filter((r) => r.missing === true).length,
     },
     results,
     slowest: slowestOperations(results, SLOWEST_OPERATIONS),
+    errorRates: errorRatesByOperation(results),
   }
 }
 
 /**
- * The `limit` span keys with the highest current median across every comparison of the run.
- * A key measured by several tests counts once, with its slowest median. Recorded baselines carry
- * no durations in the test meta, so an update-mode run has no slowest operations.
+ * The `limit` span keys with the highest current median across every `toMatchBaseline` call of the
+ * run, whether it compared, recorded or found no baseline. A key measured by several tests counts
+ * once, with its slowest median. The figures come from the call's `operations`; for meta of an
+ * older tracewright without them, from its duration comparisons.
  *
  * @example
  * ```ts
@@ -142,13 +239,57 @@ export function buildBaselineReport(results: readonly BaselineResult[]): Baselin
 export function slowestOperations(results: readonly BaselineResult[], limit: number): SlowOperation[] {
   const byKey = new Map<string, SlowOperation>()
   for (const result of results) {
-    for (const { key, comparison } of result.comparison?.durations ?? []) {
+    const durations = result.comparison?.durations ?? []
+    const baselineMedians = new Map(durations.map((d) => [d.key, d.comparison.baseMedian]))
+    const measured: [string, number][] = result.operations === undefined
+      ? durations.map((d) => [d.key, d.comparison.headMedian])
+      : Object.entries(result.operations).map(([key, figures]) => [key, figures.medianMs])
+    for (const [key, medianMs] of measured) {
       const previous = byKey.get(key)
-      if (previous !== undefined && previous.medianMs >= comparison.headMedian) continue
-      byKey.set(key, { key, medianMs: comparison.headMedian, baselineMedianMs: comparison.baseMedian, test: result.test, module: result.module })
+      if (previous !== undefined && previous.medianMs >= medianMs) continue
+      const baselineMedianMs = baselineMedians.get(key)
+      byKey.set(key, { key, medianMs, ...(baselineMedianMs === undefined ? {} : { baselineMedianMs }), test: result.test, module: result.module })
     }
   }
   return [...byKey.values()].sort((a, b) => b.medianMs - a.medianMs || a.key.localeCompare(b.key)).slice(0, limit)
+}
+
+/**
+ * The span keys whose spans ended with status ERROR, across every `toMatchBaseline` call of the
+ * run: spans and errors summed over the tests that measured the key, highest error rate first,
+ * then most errors, then by key. Keys without errors are left out.
+ *
+ * @example
+ * ```ts
+ * errorRatesByOperation(results).map((o) => `${o.key}: ${o.errors}/${o.spans}`)
+ * ```
+ */
+export function errorRatesByOperation(results: readonly BaselineResult[]): OperationErrorRate[] {
+  const totals = new Map<string, { spans: number; errors: number }>()
+  for (const result of results) {
+    for (const [key, { spans, errors }] of Object.entries(result.operations ?? {})) {
+      const total = totals.get(key) ?? { spans: 0, errors: 0 }
+      totals.set(key, { spans: total.spans + spans, errors: total.errors + errors })
+    }
+  }
+  return [...totals]
+    .filter(([, t]) => t.errors > 0 && t.spans > 0)
+    .map(([key, t]) => ({ key, spans: t.spans, errors: t.errors, rate: t.errors / t.spans }))
+    .sort((a, b) => b.rate - a.rate || b.errors - a.errors || a.key.localeCompare(b.key))
+}
+
+/**
+ * An error rate as a percentage with one decimal; a rate that would round to 0.0% reads `<0.1%`.
+ *
+ * @example
+ * ```ts
+ * formatErrorRate(1 / 3)  // '33.3%'
+ * formatErrorRate(1 / 5000) // '<0.1%'
+ * ```
+ */
+export function formatErrorRate(rate: number): string {
+  const percent = (rate * 100).toFixed(1)
+  return percent === '0.0' && rate > 0 ? '<0.1%' : `${percent}%`
 }
 
 /**
@@ -156,7 +297,8 @@ export function slowestOperations(results: readonly BaselineResult[], limit: num
  *
  * @example
  * ```ts
- * describeSummary({ compared: 1, failed: 1, advisory: 1, recorded: 2 }) // '1 compared (1 failed, 1 advisory), 2 recorded'
+ * describeSummary({ compared: 1, failed: 1, advisory: 1, recorded: 2, missing: 1 })
+ * // '1 compared (1 failed, 1 advisory), 1 missing baseline, 2 recorded'
  * ```
  */
 export function describeSummary(summary: ReportSummary): string {
@@ -164,11 +306,26 @@ export function describeSummary(summary: ReportSummary): string {
     ...(summary.failed > 0 ? [`${summary.failed} failed`] : []),
     ...(summary.advisory > 0 ? [`${summary.advisory} advisory`] : []),
   ]
+  const nothingElse = summary.recorded === 0 && summary.missing === 0
   const parts = [
-    ...(summary.compared > 0 || summary.recorded === 0 ? [`${summary.compared} compared${notes.length ? ` (${notes.join(', ')})` : ''}`] : []),
+    ...(summary.compared > 0 || nothingElse ? [`${summary.compared} compared${notes.length ? ` (${notes.join(', ')})` : ''}`] : []),
+    ...(summary.missing > 0 ? [`${summary.missing} missing baseline${summary.missing === 1 ? '' : 's'}`] : []),
     ...(summary.recorded > 0 ? [`${summary.recorded} recorded`] : []),
   ]
   return parts.join(', ')
+}
+
+/**
+ * What both formats say about a call whose baseline file had no entry for its test; `code` marks
+ * up the command and the path (the markdown report passes its code spans).
+ *
+ * @example
+ * ```ts
+ * describeMissing('__baselines__/orders.spec.ts.json') // 'no baseline recorded: run vitest -u to record it in __baselines__/orders.spec.ts.json'
+ * ```
+ */
+export function describeMissing(baselineFile: string, code: (text: string) => string = (text) => text): string {
+  return `no baseline recorded: run ${code('vitest -u')} to record it in ${code(baselineFile)}`
 }
 
 /**
@@ -192,12 +349,62 @@ export function describeFindings(comparison: BaselineComparison): string {
 }
 
 /**
- * The note both formats print under an advisory comparison.
+ * What the slowest-operations figures are, for the caption both formats print.
  *
  * @example
  * ```ts
- * if (comparison.advisory) lines.push(ADVISORY_NOTE)
+ * lines.push(`Slowest operations (${SLOWEST_CAPTION})`)
  * ```
  */
-export const ADVISORY_NOTE = 'Duration verdicts are advisory: the baseline was recorded in another environment (CPU, cores, Node version or OS), ' +
-  'so "slower" does not fail the test. Pass { strict: true } to gate on them anyway; a same-job A/B comparison is the trustworthy one.'
+export const SLOWEST_CAPTION = 'median summed duration per run, children included, across the measured tests'
+
+/**
+ * What the error-rate figures are, for the caption both formats print.
+ *
+ * @example
+ * ```ts
+ * lines.push(`Error rate by operation (${ERROR_RATE_CAPTION})`)
+ * ```
+ */
+export const ERROR_RATE_CAPTION = 'spans with status ERROR, summed over the measured runs of every test'
+
+const ENVIRONMENT_LABELS: Readonly<Record<keyof EnvironmentFingerprint, string>> = { cpu: 'CPU', cores: 'cores', node: 'Node', os: 'OS' }
+
+/**
+ * How the baseline's environment differs from this run's, one `label baseline → now` per field
+ * that differs; empty when they are the same or the baseline's is unknown.
+ *
+ * @example
+ * ```ts
+ * describeEnvironmentChanges({ baseline: { ...env, node: 'v22.12.0' }, current: { ...env, node: 'v24.1.0' } })
+ * // ['Node v22.12.0 → v24.1.0']
+ * ```
+ */
+export function describeEnvironmentChanges(environment: ResultEnvironment | undefined): string[] {
+  const { baseline, current } = environment ?? {}
+  if (baseline === undefined || current === undefined) return []
+  return (Object.keys(ENVIRONMENT_LABELS) as (keyof EnvironmentFingerprint)[])
+    .filter((field) => baseline[field] !== current[field])
+    .map((field) => {
+      // A CPU model is free text with spaces: quoted, it reads as one value.
+      const show = (value: string | number): string => (field === 'cpu' ? JSON.stringify(value) : String(value))
+      return `${ENVIRONMENT_LABELS[field]} ${show(baseline[field])} → ${show(current[field])}`
+    })
+}
+
+/**
+ * The note both formats print under an advisory comparison, naming what differed between the
+ * baseline's environment and this run's when the meta says.
+ *
+ * @example
+ * ```ts
+ * if (result.comparison?.advisory) lines.push(advisoryNote(result.environment))
+ * // 'Duration verdicts are advisory: the baseline was recorded in another environment (baseline → this run: cores 8 → 4), so …'
+ * ```
+ */
+export function advisoryNote(environment: ResultEnvironment | undefined): string {
+  const changes = describeEnvironmentChanges(environment)
+  const which = changes.length > 0 ? `baseline → this run: ${changes.join('; ')}` : 'CPU, cores, Node version or OS'
+  return `Duration verdicts are advisory: the baseline was recorded in another environment (${which}), ` +
+    'so "slower" does not fail the test. Pass { strict: true } to gate on them anyway; a same-job A/B comparison is the trustworthy one.'
+}

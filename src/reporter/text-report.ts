@@ -3,8 +3,8 @@ import { formatDurationTable, formatStructure } from '../baseline/format-compari
 import type { BaselineComparison } from '../baseline/compare-baseline.js'
 import type { Verdict } from '../baseline/statistics.js'
 import { formatMs } from '../model/render-trace.js'
-import { ADVISORY_NOTE, describeFindings, describeSummary } from './baseline-report.js'
-import type { BaselineReport, BaselineResult, SlowOperation } from './baseline-report.js'
+import { advisoryNote, describeFindings, describeMissing, describeSummary, ERROR_RATE_CAPTION, formatErrorRate, SLOWEST_CAPTION } from './baseline-report.js'
+import type { BaselineReport, BaselineResult, OperationErrorRate, SlowOperation } from './baseline-report.js'
 
 type Style = Parameters<typeof styleText>[0]
 
@@ -15,9 +15,10 @@ export interface TextReportOptions {
 }
 
 /**
- * The terminal report: a block per `toMatchBaseline` call (its duration table, structural changes
- * and whether its verdicts were advisory), a line per recorded baseline, the slowest operations,
- * and the counts.
+ * The terminal report: the counts, a block per comparing `toMatchBaseline` call (its duration
+ * table, structural changes and whether its verdicts were advisory, and why), a line per test
+ * without a baseline and per recorded baseline, the slowest operations, and the error rate by
+ * operation.
  *
  * @example
  * ```ts
@@ -28,16 +29,23 @@ export function formatTextReport(report: BaselineReport, options: TextReportOpti
   const paint = (style: Style, text: string): string => (options.colors === true ? styleText(style, text, { validateStream: false }) : text)
   const lines = ['', `${paint('bold', 'tracewright baselines')}  ${describeSummary(report.summary)}`]
   for (const result of report.results) {
-    lines.push('', ...(result.comparison === undefined ? recordedLines(result, paint) : comparedLines(result, result.comparison, paint)))
+    if (result.comparison !== undefined) lines.push('', ...comparedLines(result, result.comparison, paint))
+  }
+  const missing = report.results.filter((r) => r.missing === true)
+  if (missing.length > 0) {
+    lines.push('', paint('bold', 'Missing baselines'), ...missing.map((r) => `  ${paint('red', '✗')} ${title(r)}: ${describeMissing(r.baselineFile)}`))
+  }
+  const recorded = report.results.filter((r) => r.recorded)
+  if (recorded.length > 0) {
+    lines.push('', `${paint('bold', 'Recorded')} (update mode)`, ...recorded.map((r) => `  ${paint('cyan', '●')} ${title(r)}: recorded the baseline in ${r.baselineFile}`))
   }
   if (report.slowest.length > 0) {
-    lines.push('', paint('bold', 'Slowest operations') + ' (current median duration per run, across the compared tests)', ...slowestTable(report.slowest))
+    lines.push('', `${paint('bold', 'Slowest operations')} (${SLOWEST_CAPTION})`, ...slowestTable(report.slowest))
+  }
+  if (report.errorRates.length > 0) {
+    lines.push('', `${paint('bold', 'Error rate by operation')} (${ERROR_RATE_CAPTION})`, ...errorRateTable(report.errorRates))
   }
   return lines.join('\n')
-}
-
-function recordedLines(result: BaselineResult, paint: (style: Style, text: string) => string): string[] {
-  return [`${paint('cyan', '●')} ${title(result)}`, `  recorded the baseline in ${result.baselineFile} (update mode)`]
 }
 
 function comparedLines(result: BaselineResult, comparison: BaselineComparison, paint: (style: Style, text: string) => string): string[] {
@@ -55,13 +63,14 @@ function comparedLines(result: BaselineResult, comparison: BaselineComparison, p
     // Row i + 1 of the table is durations[i]; its last cell is the verdict.
     const rows = table.map((line, i) => {
       const verdict = i >= 1 ? comparison.durations[i - 1]?.comparison.verdict : undefined
+      if (line === '') return line
       return verdict === undefined || !line.endsWith(verdict)
         ? `  ${line}`
         : `  ${line.slice(0, -verdict.length)}${paint(verdictStyle(verdict, comparison.advisory), verdict)}`
     })
     lines.push('  Durations:', ...rows)
   }
-  if (comparison.advisory) lines.push(`  ${paint('yellow', ADVISORY_NOTE)}`)
+  if (comparison.advisory) lines.push(`  ${paint('yellow', advisoryNote(result.environment))}`)
   return lines
 }
 
@@ -76,10 +85,26 @@ function title(result: Pick<BaselineResult, 'module' | 'test'>): string {
   return `${result.module} > ${result.test}`
 }
 
+// The baseline column only when some key has a baseline median: an update-mode run has none.
 function slowestTable(slowest: readonly SlowOperation[]): string[] {
-  const header = ['span key', 'current p50', 'baseline p50', 'test']
-  const rows = slowest.map((o) => [o.key, formatMs(o.medianMs), formatMs(o.baselineMedianMs), title(o)])
+  const withBaseline = slowest.some((o) => o.baselineMedianMs !== undefined)
+  const header = ['span key', 'current p50', ...(withBaseline ? ['baseline p50'] : []), 'test']
+  const rows = slowest.map((o) => [
+    o.key,
+    formatMs(o.medianMs),
+    ...(withBaseline ? [o.baselineMedianMs === undefined ? '—' : formatMs(o.baselineMedianMs)] : []),
+    title(o),
+  ])
+  return alignedTable(header, rows, new Set(withBaseline ? [1, 2] : [1]))
+}
+
+function errorRateTable(errorRates: readonly OperationErrorRate[]): string[] {
+  const header = ['span key', 'spans', 'errors', 'error rate']
+  const rows = errorRates.map((o) => [o.key, String(o.spans), String(o.errors), formatErrorRate(o.rate)])
+  return alignedTable(header, rows, new Set([1, 2, 3]))
+}
+
+function alignedTable(header: readonly string[], rows: readonly (readonly string[])[], numeric: ReadonlySet<number>): string[] {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
-  const numeric = new Set([1, 2])
   return [header, ...rows].map((cells) => `  ${cells.map((c, i) => (numeric.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd()}`)
 }

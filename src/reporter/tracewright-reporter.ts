@@ -1,0 +1,122 @@
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { dirname, relative, resolve, sep } from 'node:path'
+import type { Reporter, TestModule, Vitest } from 'vitest/node'
+import { UsageError } from '../errors.js'
+import { buildBaselineReport, readBaselineMeta } from './baseline-report.js'
+import type { BaselineReport, BaselineResult } from './baseline-report.js'
+import { formatMarkdownReport } from './markdown-report.js'
+import { formatTextReport } from './text-report.js'
+
+/** Options of `tracewright/reporter`, given as `['tracewright/reporter', { … }]`. */
+export interface TracewrightReporterOptions {
+  /**
+   * Write the report as JSON to this file (relative to the vitest root). Also read from vitest's
+   * `outputFile` config keyed `'tracewright/reporter'` or `'tracewright'`; this option wins.
+   */
+  readonly outputFile?: string
+  /** Print the report to the terminal at the end of the run. Default true. */
+  readonly summary?: boolean
+}
+
+/** The `outputFile` config keys the reporter answers to, most specific first. */
+const OUTPUT_FILE_KEYS = ['tracewright/reporter', 'tracewright'] as const
+
+/**
+ * A vitest reporter for `toMatchBaseline`: at the end of the run it prints, per test, the duration
+ * table, the structural changes and whether the verdicts were advisory (and which environments
+ * differed), the tests that had no baseline and those that recorded one, and the run's slowest
+ * operations and error rate by operation. It appends the same report as markdown to
+ * `$GITHUB_STEP_SUMMARY` when that is set, and writes it as JSON when given an `outputFile`. A run
+ * in which no test called `toMatchBaseline` prints nothing.
+ *
+ * @example
+ * ```ts
+ * // vitest.config.ts
+ * export default defineConfig({
+ *   test: {
+ *     setupFiles: ['tracewright/vitest'],
+ *     reporters: ['default', ['tracewright/reporter', { outputFile: 'tracewright.json' }]],
+ *   },
+ * })
+ * ```
+ */
+export class TracewrightReporter implements Reporter {
+  readonly #options: TracewrightReporterOptions
+  #vitest: Vitest | undefined
+
+  constructor(options: TracewrightReporterOptions = {}) {
+    this.#options = options
+  }
+
+  onInit(vitest: Vitest): void {
+    this.#vitest = vitest
+  }
+
+  onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
+    const root = this.#vitest?.config.root ?? process.cwd()
+    const report = buildBaselineReport(collectResults(testModules, root))
+    const outputFile = this.#outputFile()
+    // Written even when empty, so a CI step that reads it finds it after every run.
+    if (outputFile !== undefined) writeReport(resolve(root, outputFile), `${JSON.stringify(report, null, 2)}\n`, 'write')
+    if (report.results.length === 0) return
+    if (this.#options.summary !== false) this.#print(report, outputFile === undefined ? undefined : relative(process.cwd(), resolve(root, outputFile)))
+    const stepSummary = process.env['GITHUB_STEP_SUMMARY']
+    if (stepSummary) writeReport(stepSummary, `${formatMarkdownReport(report)}\n`, 'append')
+  }
+
+  #print(report: BaselineReport, writtenTo: string | undefined): void {
+    const stream = this.#vitest?.logger.outputStream ?? process.stdout
+    const colors = (stream as { isTTY?: boolean }).isTTY === true && !process.env['NO_COLOR']
+    const text = formatTextReport(report, { colors })
+    const log = (line: string): void => (this.#vitest ? this.#vitest.logger.log(line) : void stream.write(`${line}\n`))
+    log(writtenTo === undefined ? text : `${text}\n\nJSON report written to ${writtenTo}`)
+  }
+
+  #outputFile(): string | undefined {
+    if (this.#options.outputFile !== undefined) return this.#options.outputFile
+    const configured = this.#vitest?.config.outputFile
+    // A plain string names the output of vitest's own reporters (json, junit), not this one.
+    if (typeof configured !== 'object' || configured === null) return undefined
+    const byKey = configured as Readonly<Record<string, string | undefined>>
+    return OUTPUT_FILE_KEYS.map((key) => byKey[key]).find((file) => file !== undefined)
+  }
+}
+
+function collectResults(testModules: ReadonlyArray<TestModule>, root: string): BaselineResult[] {
+  const results: BaselineResult[] = []
+  for (const testModule of testModules) {
+    for (const testCase of testModule.children.allTests()) {
+      for (const entry of readBaselineMeta(testCase.meta())) {
+        results.push({
+          module: portablePath(relative(root, testModule.moduleId)),
+          test: entry.test,
+          testState: testCase.result().state,
+          baselineFile: portablePath(relative(root, entry.file)),
+          recorded: entry.recorded,
+          ...(entry.missing === undefined ? {} : { missing: entry.missing }),
+          ...(entry.comparison === undefined ? {} : { comparison: entry.comparison }),
+          ...(entry.operations === undefined ? {} : { operations: entry.operations }),
+          ...(entry.environment === undefined ? {} : { environment: entry.environment }),
+        })
+      }
+    }
+  }
+  return results
+}
+
+function portablePath(path: string): string {
+  return sep === '/' ? path : path.split(sep).join('/')
+}
+
+function writeReport(path: string, content: string, mode: 'write' | 'append'): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true })
+    if (mode === 'append') appendFileSync(path, content)
+    else writeFileSync(path, content)
+  } catch (error) {
+    throw new UsageError(
+      `Failed to ${mode} the tracewright report ${mode === 'append' ? 'to' : 'as'} ${path}: ${(error as Error).message}. ` +
+        'Please point outputFile (or GITHUB_STEP_SUMMARY) at a writable file.',
+    )
+  }
+}
