@@ -1,0 +1,216 @@
+import { currentEnvironment } from '../baseline/baseline-file.js'
+import { createRandom } from '../baseline/random.js'
+import { TraceSamples } from '../baseline/trace-samples.js'
+import { ServiceStartError, UsageError } from '../errors.js'
+import { startService } from '../harness/start-service.js'
+import type { Readiness } from '../harness/readiness.js'
+import type { Service } from '../harness/types.js'
+import type { Trace } from '../model/trace.js'
+import { compareSides, summariseScenarios } from './compare-sides.js'
+import type { Scenarios } from './scenarios.js'
+import { splitCommand } from './shell-words.js'
+import { resolveComparisonSettings, sideOptions } from './settings.js'
+import type { DecisionOptions } from './settings.js'
+import { representativeRun, toReportTrace, toSideSamples } from './side-samples.js'
+import { COMPARISON_SCHEMA_VERSION } from './types.js'
+import type { ComparisonReport, ScenarioComparison } from './types.js'
+
+/** How to start one version. */
+export interface VersionOptions {
+  /**
+   * The command: an argument array, or one string split like a shell splits words, but without a
+   * shell (see `splitCommand`): no pipes, redirections or expansions; leading `NAME=value` words
+   * go into its environment. The service must listen on 127.0.0.1 at `$PORT`.
+   */
+  readonly command: string | readonly [string, ...string[]]
+  readonly cwd?: string
+  readonly env?: Readonly<Record<string, string>>
+  /** When the version is ready for requests. Default `{ http: '/health' }`. */
+  readonly ready?: Readiness
+  /** How long to wait for readiness, ms. Default 10,000. */
+  readonly timeout?: number
+}
+
+/** Where a comparison is, for progress displays. */
+export interface ComparisonProgress {
+  readonly phase: 'starting' | 'warmup' | 'measuring' | 'analysing'
+  /** Scenario runs done (a run is one scenario on both versions), of `total`. */
+  readonly done: number
+  readonly total: number
+  /** The scenario just run. */
+  readonly scenario?: string
+}
+
+/**
+ * Options of {@link compareVersions}.
+ *
+ * @example
+ * ```ts
+ * const options: CompareVersionsOptions = {
+ *   base: { command: 'node --import tracewright/register v1/server.mjs' },
+ *   head: { command: 'node --import tracewright/register v2/server.mjs' },
+ *   scenarios: { 'get order': 'GET /orders/42' },
+ *   rounds: 20,
+ * }
+ * ```
+ */
+export interface CompareVersionsOptions extends DecisionOptions {
+  readonly base: VersionOptions
+  readonly head: VersionOptions
+  readonly scenarios: Scenarios
+  /** Measured rounds: in each, every scenario runs once on each version. Default 20. */
+  readonly rounds?: number
+  /** Rounds run first and discarded (JIT, caches, connection pools). Default 3. */
+  readonly warmup?: number
+  /**
+   * `service.name` both versions report (`OTEL_SERVICE_NAME`). Default `'service'`. Both get the
+   * same name, since it is part of every span key.
+   */
+  readonly name?: string
+  readonly onProgress?: (progress: ComparisonProgress) => void
+}
+
+/**
+ * Starts both versions side by side, each as its own process with its own collector, runs the
+ * warm-up rounds and discards them, then runs the measured rounds in a seeded, randomised
+ * interleaved order: rounds come in pairs, one base-first and one head-first (ABBA or BAAB), so
+ * drift of the machine and any advantage of going first cancel out of the paired ratios. Each
+ * scenario's two runs of a round are adjacent in time and compared as a pair.
+ *
+ * Resolves to the report: per scenario the structural diff, behaviour attribute changes and a
+ * paired duration verdict per span key. Both versions are stopped whatever happens.
+ *
+ * @throws {UsageError} for invalid options; {@link ServiceStartError} when a version does not
+ *   start; an `Error` naming the scenario, the version and the round when a run fails (a version
+ *   crashed, a trace did not settle, the scenario threw), with the original error as its `cause`.
+ * @example
+ * ```ts
+ * import { compareVersions } from 'tracewright'
+ *
+ * const report = await compareVersions({
+ *   base: { command: 'node --import tracewright/register v1.mjs' },
+ *   head: { command: 'node --import tracewright/register v2.mjs' },
+ *   scenarios: { 'get order': 'GET /orders/42' },
+ * })
+ * console.log(report.summary.regression)
+ * ```
+ */
+export async function compareVersions(options: CompareVersionsOptions): Promise<ComparisonReport> {
+  const rounds = wholeNumber(options.rounds ?? 20, 'rounds', 1)
+  const warmup = wholeNumber(options.warmup ?? 3, 'warmup', 0)
+  const settings = resolveComparisonSettings(options, rounds, warmup, 'compare versions')
+  const names = Object.keys(options.scenarios)
+  if (names.length === 0) throw new UsageError('Failed to compare versions: there are no scenarios. Please give at least one.')
+  const base = resolveVersion(options.base, 'base')
+  const head = resolveVersion(options.head, 'head')
+  const name = options.name ?? 'service'
+  const total = (warmup + rounds) * names.length
+  const progress = options.onProgress ?? (() => {})
+  progress({ phase: 'starting', done: 0, total })
+
+  const [baseService, headService] = await startBoth(base, head, name)
+  try {
+    const runs = { base: new Map<string, Trace[][]>(), head: new Map<string, Trace[][]>() }
+    for (const scenario of names) {
+      runs.base.set(scenario, [])
+      runs.head.set(scenario, [])
+    }
+    const random = createRandom(settings.seed)
+    let baseFirstInPair = true
+    let done = 0
+    for (let round = 0; round < warmup + rounds; round++) {
+      const measured = round >= warmup
+      const index = measured ? round - warmup : round
+      // Pairs of rounds run in opposite orders; which order comes first is drawn per pair.
+      if (index % 2 === 0) baseFirstInPair = random() < 0.5
+      const baseFirst = index % 2 === 0 ? baseFirstInPair : !baseFirstInPair
+      for (const scenario of names) {
+        const what = options.scenarios[scenario] as Scenarios[string]
+        const order = baseFirst ? (['base', 'head'] as const) : (['head', 'base'] as const)
+        for (const side of order) {
+          const service = side === 'base' ? baseService : headService
+          const samples = await service.measure(what, { runs: 1, warmup: 0, progress: false }).catch((error: unknown) => {
+            const when = measured ? `round ${index + 1} of ${rounds}` : `warm-up round ${index + 1} of ${warmup}`
+            throw new Error(`Failed to run scenario ${JSON.stringify(scenario)} against the ${side} version (${when}): ${(error as Error).message}`, { cause: error })
+          })
+          if (measured) runs[side].get(scenario)?.push([...(samples.traces[0] ?? [])])
+        }
+        progress({ phase: measured ? 'measuring' : 'warmup', done: ++done, total, scenario })
+      }
+    }
+    progress({ phase: 'analysing', done, total })
+    const environment = currentEnvironment()
+    const scenarios: ScenarioComparison[] = names.map((scenario) => {
+      const baseSamples = new TraceSamples(runs.base.get(scenario) ?? [])
+      const headSamples = new TraceSamples(runs.head.get(scenario) ?? [])
+      const comparison = compareSides(scenario, toSideSamples(baseSamples, environment), toSideSamples(headSamples, environment),
+        sideOptions(settings, { paired: true, advisory: false }))
+      return {
+        ...comparison,
+        representative: {
+          base: representativeRun(baseSamples).map(toReportTrace),
+          head: representativeRun(headSamples).map(toReportTrace),
+        },
+      }
+    })
+    return {
+      schemaVersion: COMPARISON_SCHEMA_VERSION,
+      kind: 'tracewright-comparison',
+      createdAt: new Date().toISOString(),
+      mode: 'paired',
+      base: { label: 'base', command: base.argv },
+      head: { label: 'head', command: head.argv },
+      settings,
+      summary: summariseScenarios(scenarios, []),
+      scenarios,
+    }
+  } finally {
+    await Promise.all([baseService.stop(), headService.stop()])
+  }
+}
+
+interface ResolvedVersion {
+  readonly side: 'base' | 'head'
+  readonly argv: readonly [string, ...string[]]
+  readonly env: Readonly<Record<string, string>>
+  readonly options: VersionOptions
+}
+
+function resolveVersion(version: VersionOptions, side: 'base' | 'head'): ResolvedVersion {
+  if (typeof version !== 'object' || version === null) {
+    throw new UsageError(`Failed to compare versions: \`${side}\` must be an object such as { command: 'node server.js' }, got ${String(version)}.`)
+  }
+  if (typeof version.command === 'string') {
+    const split = splitCommand(version.command, `the ${side} command`)
+    return { side, argv: split.argv, env: { ...split.env, ...version.env }, options: version }
+  }
+  if (!Array.isArray(version.command) || version.command.length === 0 || !version.command.every((w) => typeof w === 'string')) {
+    throw new UsageError(`Failed to compare versions: the ${side} command must be a string or a non-empty array of strings, e.g. ['node', 'server.js'].`)
+  }
+  return { side, argv: version.command, env: { ...version.env }, options: version }
+}
+
+async function startBoth(base: ResolvedVersion, head: ResolvedVersion, name: string): Promise<[Service, Service]> {
+  const start = (version: ResolvedVersion): Promise<Service> => startService({
+    command: version.argv,
+    ready: version.options.ready ?? { http: '/health' },
+    name,
+    env: version.env,
+    ...(version.options.cwd === undefined ? {} : { cwd: version.options.cwd }),
+    ...(version.options.timeout === undefined ? {} : { timeout: version.options.timeout }),
+  }).catch((error: unknown) => {
+    if (error instanceof ServiceStartError) throw new ServiceStartError(`The ${version.side} version did not start. ${error.message}`, { cause: error })
+    throw error
+  })
+  const [a, b] = await Promise.allSettled([start(base), start(head)])
+  if (a.status === 'fulfilled' && b.status === 'fulfilled') return [a.value, b.value]
+  await Promise.all([a, b].map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)))
+  throw a.status === 'rejected' ? a.reason : (b as PromiseRejectedResult).reason
+}
+
+function wholeNumber(value: number, option: string, min: number): number {
+  if (!Number.isInteger(value) || value < min) {
+    throw new UsageError(`Failed to compare versions: ${option} must be a whole number ≥ ${min}, got ${String(value)}.`)
+  }
+  return value
+}

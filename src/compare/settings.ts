@@ -1,0 +1,70 @@
+import { DEFAULT_SEED } from '../baseline/random.js'
+import { DECISION_DEFAULTS } from '../baseline/statistics.js'
+import { UsageError } from '../errors.js'
+import type { SideComparisonOptions } from './compare-sides.js'
+import type { ComparisonSettings } from './types.js'
+
+/**
+ * How every comparison decides, live or stored: the options {@link resolveComparisonSettings}
+ * fills in.
+ *
+ * @example
+ * ```ts
+ * const decision: DecisionOptions = { threshold: 0.2, minAbsoluteEffectMs: 0.5, failOnStructure: true }
+ * ```
+ */
+export interface DecisionOptions {
+  /** Smallest relative change reported, a fraction. Default 0.1 (10%). */
+  readonly threshold?: number
+  /** Smallest absolute change reported, ms. Default 1. */
+  readonly minAbsoluteEffectMs?: number
+  /** Chance of a false "slower" per scenario, split between its keys. Default 0.01. */
+  readonly alpha?: number
+  /** Seed of the round order and the bootstrap. Default: tracewright's fixed seed. */
+  readonly seed?: number
+  /** Structural and behaviour changes count as a regression. Default false: they are reported only. */
+  readonly failOnStructure?: boolean
+}
+
+/**
+ * Fills in the defaults and checks the decision settings before anything runs: a bad threshold
+ * found after twenty rounds would waste the whole run.
+ *
+ * @throws {UsageError} naming the setting and what it should be.
+ * @example
+ * ```ts
+ * const settings = resolveComparisonSettings({ threshold: 0.2 }, 20, 3, 'compare versions')
+ * ```
+ */
+export function resolveComparisonSettings(options: DecisionOptions, rounds: number, warmup: number, what: string): ComparisonSettings {
+  const settings: ComparisonSettings = {
+    rounds,
+    warmup,
+    threshold: options.threshold ?? DECISION_DEFAULTS.minRelativeEffect,
+    minAbsoluteEffectMs: options.minAbsoluteEffectMs ?? DECISION_DEFAULTS.minAbsoluteEffectMs,
+    alpha: options.alpha ?? DECISION_DEFAULTS.alpha,
+    seed: options.seed ?? DEFAULT_SEED,
+    failOnStructure: options.failOnStructure ?? false,
+  }
+  const fail = (problem: string): never => {
+    throw new UsageError(`Failed to ${what}: ${problem}.`)
+  }
+  if (!Number.isFinite(settings.threshold) || settings.threshold < 0) fail(`threshold must be a fraction ≥ 0 such as 0.1 (10%), got ${String(settings.threshold)}`)
+  if (!Number.isFinite(settings.minAbsoluteEffectMs) || settings.minAbsoluteEffectMs < 0) fail(`minAbsoluteEffectMs must be a number of ms ≥ 0, got ${String(settings.minAbsoluteEffectMs)}`)
+  if (!(settings.alpha > 0 && settings.alpha < 1)) fail(`alpha must be a probability between 0 and 1 such as 0.01, got ${String(settings.alpha)}`)
+  if (!Number.isFinite(settings.seed)) fail(`seed must be a finite number, got ${String(settings.seed)}`)
+  return settings
+}
+
+/**
+ * The options of one scenario's {@link compareSides} call under these settings.
+ *
+ * @example
+ * ```ts
+ * compareSides(name, base, head, sideOptions(settings, { paired: true, advisory: false }))
+ * ```
+ */
+export function sideOptions(settings: ComparisonSettings, how: { readonly paired: boolean; readonly advisory: boolean }): SideComparisonOptions {
+  const { threshold, minAbsoluteEffectMs, alpha, seed, failOnStructure } = settings
+  return { paired: how.paired, advisory: how.advisory, threshold, minAbsoluteEffectMs, alpha, seed, failOnStructure }
+}

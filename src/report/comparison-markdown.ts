@@ -1,0 +1,88 @@
+import { formatStructure } from '../baseline/format-comparison.js'
+import type { ComparisonReport, ScenarioComparison } from '../compare/types.js'
+import { formatMs } from '../model/render-trace.js'
+import { escapeMarkdown, markdownTable } from '../reporter/markdown-report.js'
+import {
+  describeAttributeChange,
+  describeOutcome,
+  describeScenarioFindings,
+  describeSettings,
+  describeSide,
+  formatInterval,
+  formatRatio,
+  groupAttributeChanges,
+  scenarioChanged,
+} from './describe-comparison.js'
+
+/**
+ * The comparison as GitHub-flavoured markdown, ready to paste as a pull-request comment (or to
+ * append to `$GITHUB_STEP_SUMMARY`): the outcome first, then each scenario that changed with its
+ * table and diffs; scenarios without a change fold into a `<details>` block.
+ *
+ * @example
+ * ```ts
+ * writeFileSync('comparison.md', formatComparisonMarkdown(report))
+ * ```
+ */
+export function formatComparisonMarkdown(report: ComparisonReport): string {
+  const blocks = [
+    `## ${report.summary.regression ? '✗' : '✓'} tracewright compare`,
+    `**${escapeMarkdown(describeOutcome(report))}**`,
+    [
+      `- base: ${inlineCode(describeSide(report.base))}`,
+      `- head: ${inlineCode(describeSide(report.head))}`,
+      `- ${escapeMarkdown(describeSettings(report))}`,
+    ].join('\n'),
+  ]
+  const changed = report.scenarios.filter(scenarioChanged)
+  const quiet = report.scenarios.filter((s) => !scenarioChanged(s))
+  for (const scenario of changed) blocks.push(...scenarioBlocks(scenario))
+  if (quiet.length > 0) {
+    blocks.push(`<details><summary>${quiet.length} scenario${quiet.length === 1 ? '' : 's'} without a change</summary>`)
+    for (const scenario of quiet) blocks.push(...scenarioBlocks(scenario))
+    blocks.push('</details>')
+  }
+  if (report.summary.unmatched.length > 0) {
+    blocks.push(`Not compared (only one side has them): ${escapeMarkdown(report.summary.unmatched.join('; '))}`)
+  }
+  return `${blocks.join('\n\n')}\n`
+}
+
+function scenarioBlocks(scenario: ScenarioComparison): string[] {
+  const failed = scenario.failures.length > 0
+  const blocks = [`### ${failed ? '✗' : '✓'} ${escapeMarkdown(scenario.name)}`, escapeMarkdown(describeScenarioFindings(scenario))]
+  if (scenario.durations.length > 0) {
+    blocks.push(markdownTable(
+      ['span key', 'base p50', 'head p50', 'ratio', '95% CI', 'verdict'],
+      ['left', 'right', 'right', 'right', 'right', 'left'],
+      scenario.durations.map(({ key, comparison: c }) => [
+        escapeMarkdown(key), formatMs(c.baseMedian), formatMs(c.headMedian), formatRatio(c.ratio), formatInterval(c.ci),
+        // A gated "slower" is what fails the build: make it stand out.
+        c.verdict === 'slower' && !scenario.advisory ? '**slower**' : c.verdict,
+      ]),
+    ))
+    const advice = scenario.durations.map((d) => d.comparison.advice).find((a) => a !== undefined)
+    if (advice !== undefined) blocks.push(`Inconclusive keys: ${escapeMarkdown(advice)}`)
+  }
+  if (scenario.structure.length > 0) {
+    blocks.push('Structure (spans per run, base → head):', codeBlock('diff', formatStructure(scenario).map((line) => line.trimStart())))
+  }
+  if (scenario.attributes.length > 0) {
+    const lines = groupAttributeChanges(scenario.attributes).flatMap(([key, changes]) => [`@@ ${key} @@`, ...changes.map(describeAttributeChange)])
+    blocks.push('Behaviour (attribute values only one version has):', codeBlock('diff', lines))
+  }
+  return blocks
+}
+
+function inlineCode(text: string): string {
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length))
+  const fence = '`'.repeat(longest + 1)
+  return `${fence}${longest > 0 ? ` ${text} ` : text}${fence}`
+}
+
+/** A fenced block whose fence is longer than any backtick run inside it. */
+function codeBlock(language: string, lines: readonly string[]): string {
+  const longest = Math.max(0, ...lines.flatMap((l) => (l.match(/`+/g) ?? []).map((run) => run.length)))
+  const fence = '`'.repeat(Math.max(3, longest + 1))
+  return [`${fence}${language}`, ...lines, fence].join('\n')
+}

@@ -1,0 +1,98 @@
+import { formatStructure } from '../baseline/format-comparison.js'
+import type { Verdict } from '../baseline/statistics.js'
+import type { ComparisonReport, ScenarioComparison } from '../compare/types.js'
+import { formatMs } from '../model/render-trace.js'
+import {
+  describeAttributeChange,
+  describeOutcome,
+  describeScenarioFindings,
+  describeSettings,
+  describeSide,
+  formatInterval,
+  formatRatio,
+  groupAttributeChanges,
+} from './describe-comparison.js'
+
+/**
+ * Options of {@link formatComparisonText}.
+ *
+ * @example
+ * ```ts
+ * const options: ComparisonTextOptions = { color: process.stdout.isTTY }
+ * ```
+ */
+export interface ComparisonTextOptions {
+  /** Colour verdicts with ANSI escapes. Default false. */
+  readonly color?: boolean
+}
+
+const COLORS: Readonly<Record<Verdict | 'bad' | 'good', [number, number]>> = {
+  slower: [31, 39],
+  bad: [31, 39],
+  faster: [32, 39],
+  good: [32, 39],
+  unchanged: [2, 22],
+  inconclusive: [33, 39],
+}
+
+/**
+ * The comparison as a terminal report: the outcome, then per scenario a table of span keys (base
+ * and head medians, the ratio with its 95% interval, the verdict), the structural diff and the
+ * behaviour changes.
+ *
+ * @example
+ * ```ts
+ * process.stdout.write(formatComparisonText(report, { color: process.stdout.isTTY }))
+ * ```
+ */
+export function formatComparisonText(report: ComparisonReport, options: ComparisonTextOptions = {}): string {
+  const paint = (style: keyof typeof COLORS, text: string): string => {
+    if (options.color !== true) return text
+    const [open, close] = COLORS[style]
+    return `\x1b[${open}m${text}\x1b[${close}m`
+  }
+  const lines = [
+    `tracewright compare · ${describeSettings(report)}`,
+    `  base: ${describeSide(report.base)}`,
+    `  head: ${describeSide(report.head)}`,
+  ]
+  for (const scenario of report.scenarios) lines.push('', ...scenarioLines(scenario, paint))
+  if (report.summary.unmatched.length > 0) lines.push('', `Not compared (only one side has them): ${report.summary.unmatched.join('; ')}`)
+  lines.push('', paint(report.summary.regression ? 'bad' : 'good', describeOutcome(report)))
+  return `${lines.join('\n')}\n`
+}
+
+function scenarioLines(scenario: ScenarioComparison, paint: (style: keyof typeof COLORS, text: string) => string): string[] {
+  const failed = scenario.failures.length > 0
+  const lines = [`${paint(failed ? 'bad' : 'good', failed ? '✗' : '✓')} ${scenario.name}: ${describeScenarioFindings(scenario)}`]
+  if (scenario.durations.length > 0) {
+    const rows = scenario.durations.map(({ key, comparison: c }) => [
+      key, formatMs(c.baseMedian), formatMs(c.headMedian), formatRatio(c.ratio), formatInterval(c.ci), c.verdict,
+    ])
+    const table = textTable(['span key', 'base p50', 'head p50', 'ratio', '95% CI', 'verdict'], rows)
+    lines.push(table[0] as string, ...table.slice(1).map((line, i) => {
+      const verdict = scenario.durations[i]?.comparison.verdict ?? 'unchanged'
+      const gated = verdict === 'slower' && scenario.advisory ? 'unchanged' : verdict
+      return line.replace(/\S+$/, (v) => paint(gated, v))
+    }))
+    const advice = scenario.durations.map((d) => d.comparison.advice).find((a) => a !== undefined)
+    if (advice !== undefined) lines.push(`  Inconclusive keys: ${advice}`)
+  }
+  if (scenario.structure.length > 0) lines.push('  Structure (spans per run, base → head):', ...formatStructure(scenario).map((l) => `  ${l}`))
+  if (scenario.attributes.length > 0) {
+    lines.push('  Behaviour (attribute values only one version has):')
+    for (const [key, changes] of groupAttributeChanges(scenario.attributes)) {
+      lines.push(`    ${key}`, ...changes.map((c) => `      ${describeAttributeChange(c)}`))
+    }
+  }
+  return lines
+}
+
+/** Columns padded to their widest cell: the first left-aligned, the rest right-aligned but the last. */
+function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
+  const last = header.length - 1
+  const line = (cells: readonly string[]): string =>
+    `  ${cells.map((c, i) => (i === 0 || i === last ? c.padEnd(i === last ? 0 : widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')}`
+  return [line(header), ...rows.map(line)]
+}
