@@ -13,6 +13,7 @@ import { toBeChildOf } from './to-be-child-of.js'
 import { toBeConnected } from './to-be-connected.js'
 import { toBeDescendantOf } from './to-be-descendant-of.js'
 import { toCompleteWithin } from './to-complete-within.js'
+import { toFollowTraceConventions } from './to-follow-trace-conventions.js'
 import { toHaveAttribute } from './to-have-attribute.js'
 import { toHaveEvent } from './to-have-event.js'
 import { toHaveRecordedException } from './to-have-recorded-exception.js'
@@ -27,6 +28,7 @@ export {
   toBeConnected,
   toBeDescendantOf,
   toCompleteWithin,
+  toFollowTraceConventions,
   toHaveAttribute,
   toHaveEvent,
   toHaveRecordedException,
@@ -46,6 +48,7 @@ export const tracewrightMatchers = {
   toBeConnected,
   toBeDescendantOf,
   toCompleteWithin,
+  toFollowTraceConventions,
   toHaveAttribute,
   toHaveEvent,
   toHaveRecordedException,

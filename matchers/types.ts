@@ -1,6 +1,7 @@
 import type { CapturedSpan } from '../src/model/captured-span.js'
 import type { StatusCodeName } from '../src/model/captured-span.js'
 import type { AttributeMatcher, EventQuery, Selector, TextMatcher } from '../src/select/selector.js'
+import type { LintConfig } from '../src/lint/types.js'
 import type { SpanCount } from './to-have-span-count.js'
 import type { ExceptionMatch } from './to-have-recorded-exception.js'
 import type { BaselineTaskMeta, MatchBaselineOptions } from './to-match-baseline.js'
@@ -9,6 +10,8 @@ import type { BaselineTaskMeta, MatchBaselineOptions } from './to-match-baseline
 export interface TracewrightMatchers<R = unknown> {
   /** The trace is one connected tree: no orphans, every service hop through a CLIENT span. */
   toBeConnected(): R
+  /** `lintTrace(trace, config)` finds no violation of severity `'error'`. */
+  toFollowTraceConventions(config?: LintConfig): R
   /** The trace has a span matching `selector`. */
   toHaveSpan(selector: Selector): R
   /** The number of spans matching `selector` is `count` or within `{ min, max }`. */

@@ -77,7 +77,7 @@ export class BaselineError extends TracewrightError {
 
 /** A tracewright function called with arguments it cannot use. */
 export class UsageError extends TracewrightError {
-  constructor(message: string) {
-    super('ERR_TRACEWRIGHT_USAGE', message)
+  constructor(message: string, options?: ErrorOptions) {
+    super('ERR_TRACEWRIGHT_USAGE', message, options)
   }
 }

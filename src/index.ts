@@ -33,6 +33,21 @@ export type {
   StatusCodeName,
 } from './model/captured-span.js'
 
+export { lintTrace } from './lint/lint-trace.js'
+export type {
+  AllowPattern,
+  CustomLintRule,
+  CustomLintRuleDefinition,
+  LintConfig,
+  LintContext,
+  LintFinding,
+  LintRuleOptions,
+  LintRuleSetting,
+  LintRuleSeverity,
+  LintSeverity,
+  LintViolation,
+} from './lint/types.js'
+
 export { selectSpans, matchesSelector, closestSpans, explainMismatch, describeSelector } from './select/select-spans.js'
 export type { Candidate, Equals, Mismatch } from './select/select-spans.js'
 export type {
@@ -61,6 +76,36 @@ export type { Measurable, MeasureOptions, ScenarioClient } from './baseline/meas
 export { spanKey } from './baseline/span-key.js'
 export { compareWithBaseline } from './baseline/compare-baseline.js'
 export type { BaselineComparison, BaselineComparisonOptions, KeyDuration, StructureChange } from './baseline/compare-baseline.js'
+
+export { compareVersions } from './compare/compare-versions.js'
+export type { CompareVersionsOptions, ComparisonProgress, VersionOptions } from './compare/compare-versions.js'
+export { compareStoredResults, parseComparisonReport } from './compare/stored-results.js'
+export type { CompareStoredResultsOptions } from './compare/stored-results.js'
+export type { DecisionOptions } from './compare/settings.js'
+export { defineScenarios, loadScenarios } from './compare/scenarios.js'
+export type { Scenarios } from './compare/scenarios.js'
+export { splitCommand, joinCommand } from './compare/shell-words.js'
+export type { SplitCommand } from './compare/shell-words.js'
+export { COMPARISON_SCHEMA_VERSION } from './compare/types.js'
+export type {
+  AttributeChange,
+  ComparisonReport,
+  ComparisonSettings,
+  ComparisonSummary,
+  ReportSpan,
+  ReportTrace,
+  ScenarioComparison,
+  SideInfo,
+  SideKey,
+  SideSamples,
+} from './compare/types.js'
+export { formatComparisonText } from './report/comparison-text.js'
+export type { ComparisonTextOptions } from './report/comparison-text.js'
+export { formatComparisonMarkdown } from './report/comparison-markdown.js'
+export { formatComparisonJson } from './report/comparison-json.js'
+export { formatComparisonHtml } from './report/comparison-html.js'
+export { toOtlpJson } from './report/otlp-json.js'
+export type { OtlpJsonKeyValue, OtlpJsonTraces, OtlpJsonValue } from './report/otlp-json.js'
 
 export {
   BaselineError,

@@ -71,7 +71,7 @@ describe('the built package', () => {
       `console.log(JSON.stringify({ startService: typeof lib.startService, Trace: typeof lib.Trace, matchers: Object.keys(matchers.tracewrightMatchers).length }))`,
     ].join(';')
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: project })
-    expect(JSON.parse(stdout)).toEqual({ startService: 'function', Trace: 'function', matchers: 12 })
+    expect(JSON.parse(stdout)).toEqual({ startService: 'function', Trace: 'function', matchers: 13 })
   })
 
   test('a consumer vitest project registers the matchers through tracewright/vitest', async () => {

@@ -119,6 +119,7 @@ describe('span matchers', () => {
     expectTypeOf(expect(trace).toHaveSpan('x')).toEqualTypeOf<void>()
     expectTypeOf<keyof TracewrightMatchers>().toEqualTypeOf<
       | 'toBeConnected'
+      | 'toFollowTraceConventions'
       | 'toHaveSpan'
       | 'toHaveSpanCount'
       | 'toCompleteWithin'
