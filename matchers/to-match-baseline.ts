@@ -2,11 +2,13 @@ import { dirname, resolve } from 'node:path'
 import type { MatcherState, SyncMatcherResult } from 'vitest'
 import { baselinePathFor, currentEnvironment, readBaselineFile, writeBaselineEntry } from '../src/baseline/baseline-file.js'
 import { compareWithBaseline, toBaselineEntry } from '../src/baseline/compare-baseline.js'
-import type { BaselineComparison, BaselineComparisonOptions } from '../src/baseline/compare-baseline.js'
+import type { BaselineComparisonOptions } from '../src/baseline/compare-baseline.js'
 import { formatDurationTable, formatStructure } from '../src/baseline/format-comparison.js'
 import { TraceSamples } from '../src/baseline/trace-samples.js'
 import { median } from '../src/baseline/statistics.js'
-import type { EnvironmentFingerprint } from '../src/baseline/baseline-file.js'
+import type { BaselineTaskMeta, OperationFigures } from '../src/baseline/task-meta.js'
+
+export type { BaselineTaskMeta, OperationFigures }
 import './types.js'
 
 /** Options of `toMatchBaseline`. */
@@ -16,30 +18,6 @@ export interface MatchBaselineOptions extends BaselineComparisonOptions {
    * `__baselines__/<spec file>.json` beside the spec.
    */
   readonly file?: string
-}
-
-/** Per span key, what the measured runs did: for the reporter's slowest operations and error rates. */
-export interface OperationFigures {
-  /** Spans with this key, summed over the measured runs. */
-  readonly spans: number
-  /** Of those, spans with status ERROR. */
-  readonly errors: number
-  /** Median over the runs of the key's summed duration, ms. */
-  readonly medianMs: number
-  /** Median over the runs of the key's summed self time, ms. */
-  readonly selfMedianMs: number
-}
-
-/** What the matcher leaves on the test for `tracewright/reporter`. */
-export interface BaselineTaskMeta {
-  readonly file: string
-  readonly test: string
-  readonly recorded: boolean
-  /** No baseline was recorded for the test (it failed saying how to record one). */
-  readonly missing?: true
-  readonly comparison?: BaselineComparison
-  readonly operations?: Readonly<Record<string, OperationFigures>>
-  readonly environment?: { readonly baseline?: EnvironmentFingerprint; readonly current: EnvironmentFingerprint }
 }
 
 function operationsOf(samples: TraceSamples): Record<string, OperationFigures> {

@@ -1,6 +1,9 @@
 import type { EnvironmentFingerprint } from '../baseline/baseline-file.js'
 import type { BaselineComparison, StructureChange } from '../baseline/compare-baseline.js'
 import type { Comparison } from '../baseline/statistics.js'
+import type { BaselineTaskMeta, OperationFigures, ResultEnvironment } from '../baseline/task-meta.js'
+
+export type { OperationFigures, ResultEnvironment }
 
 /** The version of the JSON report's shape; docs/reporter.md describes it. */
 export const REPORT_SCHEMA_VERSION = 1
@@ -8,42 +11,8 @@ export const REPORT_SCHEMA_VERSION = 1
 /** How many span keys the "slowest operations" list shows. */
 export const SLOWEST_OPERATIONS = 10
 
-/**
- * What the measured runs of one `toMatchBaseline` call did with one span key (the matcher's
- * `OperationFigures`, as the reporter reads them).
- */
-export interface OperationFigures {
-  /** Spans with this key, summed over the measured runs. */
-  readonly spans: number
-  /** Of those, spans with status ERROR. */
-  readonly errors: number
-  /** Median over the runs of the key's summed duration, ms. */
-  readonly medianMs: number
-  /** Median over the runs of the key's summed self time, ms. */
-  readonly selfMedianMs: number
-}
-
-/** The machines of a call: where its baseline was recorded (when it had one) and where it ran. */
-export interface ResultEnvironment {
-  readonly baseline?: EnvironmentFingerprint
-  readonly current: EnvironmentFingerprint
-}
-
 /** What one `toMatchBaseline` call left on its test, as the reporter reads it. */
-export interface BaselineMetaEntry {
-  /** Absolute path of the baseline file. */
-  readonly file: string
-  /** The test's full name: the key of its entry in the baseline file. */
-  readonly test: string
-  /** True in update mode: the call recorded the baseline instead of comparing. */
-  readonly recorded: boolean
-  /** The baseline file had no entry for the test: the call failed saying how to record one. */
-  readonly missing?: true
-  readonly comparison?: BaselineComparison
-  /** Per span key, what the measured runs did. Absent from the meta of older tracewright versions. */
-  readonly operations?: Readonly<Record<string, OperationFigures>>
-  readonly environment?: ResultEnvironment
-}
+export type BaselineMetaEntry = BaselineTaskMeta
 
 /** One `toMatchBaseline` call of the run. */
 export interface BaselineResult {
