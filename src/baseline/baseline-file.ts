@@ -1,7 +1,14 @@
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs'
+import {
+  closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync,
+} from 'node:fs'
 import { cpus } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { BaselineError } from '../errors.js'
+
+/** How long a writer waits for another process's lock on the same baseline file. */
+const LOCK_WAIT_MS = 10_000
+/** A lock older than this is taken over even if its pid is alive (the pid may have been reused). */
+const LOCK_STALE_MS = 30_000
 
 /** The schema version this release reads and writes. */
 export const BASELINE_SCHEMA_VERSION = 1
@@ -115,23 +122,135 @@ function validateBaseline(path: string, data: unknown): BaselineFileData {
 }
 
 /**
- * Records one test's entry. Re-reads the file just before writing so entries other tests wrote
- * meanwhile are kept, writes keys in sorted order, and replaces the file atomically (a temporary
- * file renamed over it): a run killed half-way leaves the old file intact.
+ * Records one test's entry, under a lock file (`<file>.lock`) so that writers in several processes
+ * (two `vitest -u` runs, projects sharing a spec) do not lose each other's entries: it re-reads the
+ * file once it holds the lock, keeps the other tests' entries, writes keys in sorted order, and
+ * replaces the file atomically (a temporary file renamed over it), so a run killed half-way leaves
+ * the old file intact. A lock left by a killed writer (its pid gone, or older than 30 s) is taken
+ * over, and temporary files such writers left are removed.
+ *
+ * @throws {BaselineError} when the file is corrupt, cannot be written, or another process holds
+ * the lock for more than 10 s.
  */
 export function writeBaselineEntry(path: string, testName: string, entry: BaselineEntry): void {
-  const existing = readBaselineFile(path)
-  const tests: Record<string, BaselineEntry> = { ...existing?.tests, [testName]: entry }
-  const data: BaselineFileData = { schemaVersion: BASELINE_SCHEMA_VERSION, tests }
-  mkdirSync(dirname(path), { recursive: true })
-  const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
   try {
-    writeFileSync(tmp, `${JSON.stringify(sortKeys(data), null, 2)}\n`)
-    renameSync(tmp, path)
+    mkdirSync(dirname(path), { recursive: true })
   } catch (error) {
-    try { unlinkSync(tmp) } catch { /* it may not exist */ }
     throw new BaselineError(`Failed to write baseline file ${path}: ${(error as Error).message}.`, { cause: error })
   }
+  withLock(path, () => {
+    removeLeftoverTemporaries(path)
+    const existing = readBaselineFile(path)
+    const tests: Record<string, BaselineEntry> = { ...existing?.tests, [testName]: entry }
+    const data: BaselineFileData = { schemaVersion: BASELINE_SCHEMA_VERSION, tests }
+    const tmp = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
+    try {
+      writeFileSync(tmp, `${JSON.stringify(sortKeys(data), null, 2)}\n`)
+      renameSync(tmp, path)
+    } catch (error) {
+      try { unlinkSync(tmp) } catch { /* it may not exist */ }
+      throw new BaselineError(`Failed to write baseline file ${path}: ${(error as Error).message}.`, { cause: error })
+    }
+  })
+}
+
+/** Runs `fn` holding `<path>.lock`, created exclusively; waits (synchronously) while another process holds it. */
+function withLock(path: string, fn: () => void): void {
+  const lock = `${path}.lock`
+  const deadline = Date.now() + LOCK_WAIT_MS
+  let fd: number | undefined
+  for (let delay = 1; fd === undefined; delay = Math.min(delay * 2, 50)) {
+    try {
+      fd = openSync(lock, 'wx')
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw new BaselineError(`Failed to write baseline file ${path}: cannot create its lock file ${lock} (${(error as Error).message}).`, { cause: error })
+      }
+      if (takeOverStaleLock(lock)) continue
+      if (Date.now() > deadline) {
+        throw new BaselineError(
+          `Failed to write baseline file ${path}: another process has held its lock file ${lock} for more than ${LOCK_WAIT_MS / 1000} s. ` +
+            'If no other tracewright run is writing baselines, delete the lock file and run again.',
+        )
+      }
+      sleepSync(delay)
+    }
+  }
+  try {
+    writeSync(fd, `${process.pid} ${Date.now()}\n`)
+    closeSync(fd)
+    fn()
+  } finally {
+    try { unlinkSync(lock) } catch { /* taken over as stale: nothing left to remove */ }
+  }
+}
+
+/**
+ * Removes `lock` when the writer that made it is gone (its pid no longer runs) or it is older than
+ * {@link LOCK_STALE_MS}; true when the caller should try to take the lock again at once. The lock
+ * is moved aside by rename, so of several writers that judged it stale only one removes it; one
+ * that finds it moved a fresh lock instead (made in between by another writer) puts it back. In
+ * the rare case that fails too, two writers may both write: an entry may be lost, but the file is
+ * still only ever replaced whole.
+ */
+function takeOverStaleLock(lock: string): boolean {
+  let content: string
+  let age: number
+  try {
+    content = readFileSync(lock, 'utf8')
+    age = Date.now() - statSync(lock).mtimeMs
+  } catch {
+    return true
+  }
+  const pid = Number(content.split(' ', 1)[0])
+  const holderGone = Number.isSafeInteger(pid) && pid > 0 && !processRuns(pid)
+  if (!holderGone && age < LOCK_STALE_MS) return false
+  const aside = `${lock}.${process.pid}.${Math.random().toString(36).slice(2)}.stale`
+  try {
+    renameSync(lock, aside)
+  } catch {
+    return true
+  }
+  try {
+    if (readFileSync(aside, 'utf8') !== content) linkSync(aside, lock)
+  } catch { /* a new lock took its place: that one holds */ }
+  try { unlinkSync(aside) } catch { /* already gone */ }
+  return true
+}
+
+/** Deletes `<file>.<pid>.<random>.tmp` files whose writer no longer runs (killed between write and rename). */
+function removeLeftoverTemporaries(path: string): void {
+  const prefix = `${basename(path)}.`
+  let names: string[]
+  try {
+    names = readdirSync(dirname(path))
+  } catch {
+    return
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue
+    const pid = Number(name.slice(prefix.length).split('.', 1)[0])
+    if (Number.isSafeInteger(pid) && pid > 0 && pid !== process.pid && !processRuns(pid)) {
+      try { unlinkSync(join(dirname(path), name)) } catch { /* removed by another writer */ }
+    }
+  }
+}
+
+function processRuns(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (error) {
+    // EPERM: it runs, as another user.
+    return (error as NodeJS.ErrnoException).code === 'EPERM'
+  }
+}
+
+const sleeper = new Int32Array(new SharedArrayBuffer(4))
+
+/** Blocks for `ms`: writing a baseline is synchronous, called from a matcher. */
+function sleepSync(ms: number): void {
+  Atomics.wait(sleeper, 0, 0, ms)
 }
 
 /** Rounds to microseconds (3 decimals of a millisecond), so files diff cleanly. */

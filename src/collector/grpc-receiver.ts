@@ -12,7 +12,7 @@ import type { TraceStore } from './trace-store.js'
  *
  * @example
  * ```ts
- * const options: GrpcReceiverOptions = { store, maxMessageBytes: 64 << 20 }
+ * const options: GrpcReceiverOptions = { store, maxMessageBytes: 64 << 20, requestTimeoutMs: 10_000 }
  * ```
  */
 export interface GrpcReceiverOptions {
@@ -22,6 +22,8 @@ export interface GrpcReceiverOptions {
    * inflates a compressed one; larger gets RESOURCE_EXHAUSTED.
    */
   readonly maxMessageBytes: number
+  /** Time a call's message may take to arrive in full; slower ends with DEADLINE_EXCEEDED. */
+  readonly requestTimeoutMs: number
 }
 
 /**
@@ -50,7 +52,7 @@ const GRACEFUL_SHUTDOWN_MS = 1_000
  *
  * @example
  * ```ts
- * const receiver = await startGrpcReceiver({ store, maxMessageBytes: 64 << 20 })
+ * const receiver = await startGrpcReceiver({ store, maxMessageBytes: 64 << 20, requestTimeoutMs: 10_000 })
  * new OTLPTraceExporter({ url: receiver.endpoint })
  * await receiver.close()
  * ```
@@ -58,6 +60,7 @@ const GRACEFUL_SHUTDOWN_MS = 1_000
 export async function startGrpcReceiver(options: GrpcReceiverOptions): Promise<GrpcReceiver> {
   const server = new grpc.Server({
     'grpc.max_receive_message_length': options.maxMessageBytes,
+    interceptors: [boundCall(options.requestTimeoutMs)],
   })
   server.addService(serviceDefinition(otlpTypes.traceService), { Export: exportHandler(options.store, 'traces') })
   server.addService(serviceDefinition(otlpTypes.logsService), { Export: exportHandler(options.store, 'logs') })
@@ -80,6 +83,58 @@ export async function startGrpcReceiver(options: GrpcReceiverOptions): Promise<G
       })
       return closing
     },
+  }
+}
+
+/**
+ * Bounds every call in time and keeps grpc-js's own refusals in the client-error range:
+ * - a call whose message has not arrived in full within `timeoutMs` (a client that stopped sending
+ *   mid-message) ends with DEADLINE_EXCEEDED, so it holds no stream or buffer for longer;
+ * - grpc-js answers a message flagged compressed that does not inflate with INTERNAL, a server
+ *   error; the sender's bytes are at fault, so it is sent as INVALID_ARGUMENT with the fix. grpc-js
+ *   reports it through the base call's own `sendStatus`, below any interceptor, so that method is
+ *   wrapped on the call object itself.
+ */
+function boundCall(timeoutMs: number): grpc.ServerInterceptor {
+  return (_method, call) => {
+    const sendStatus = call.sendStatus.bind(call)
+    let timer: NodeJS.Timeout | undefined
+    const settle = (): void => {
+      clearTimeout(timer)
+      timer = undefined
+    }
+    call.sendStatus = (status) => {
+      settle()
+      if (status.code === grpc.status.INTERNAL && status.details === 'Failed to decompress message') {
+        sendStatus({
+          ...status,
+          code: grpc.status.INVALID_ARGUMENT,
+          details: 'Failed to decompress the message: it is flagged compressed but does not inflate with its grpc-encoding. ' +
+            'Please send a valid gzip/deflate message or send it uncompressed.',
+        })
+      } else {
+        sendStatus(status)
+      }
+    }
+    timer = setTimeout(() => {
+      timer = undefined
+      call.sendStatus({
+        code: grpc.status.DEADLINE_EXCEEDED,
+        details: `Failed to export: the message did not arrive within requestTimeoutMs (${timeoutMs} ms). ` +
+          'Please send smaller batches or raise requestTimeoutMs.',
+      })
+    }, timeoutMs)
+    return new grpc.ServerInterceptingCall(call, {
+      start(next) {
+        next({
+          onReceiveMessage(message, nextMessage) {
+            settle()
+            nextMessage(message)
+          },
+          onCancel: settle,
+        })
+      },
+    })
   }
 }
 

@@ -1,6 +1,7 @@
 import { Buffer } from 'node:buffer'
 import http from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import { promisify } from 'node:util'
 import zlib from 'node:zlib'
 import { OtlpDecodeError } from '../errors.js'
@@ -93,13 +94,34 @@ class Refusal extends Error {
  * ```
  */
 export async function startHttpReceiver(options: HttpReceiverOptions): Promise<HttpReceiver> {
+  // The response in flight on each socket: a parse error in the middle of its request (a broken
+  // chunked body) is answered on the socket only while that response has written nothing.
+  const inFlight = new WeakMap<Duplex, http.ServerResponse>()
   const server = http.createServer({
     keepAliveTimeout: KEEP_ALIVE_MS,
-    // Node's own limits only back up the per-request timer below: it checks them every 30 s.
+    // Node's own limits bound the headers (the per-request timer below starts once they are in);
+    // it checks them every connectionsCheckingInterval, 30 s unless told otherwise.
     headersTimeout: options.requestTimeoutMs,
     requestTimeout: options.requestTimeoutMs,
+    connectionsCheckingInterval: Math.min(1_000, options.requestTimeoutMs),
+    // Node would answer a request without Host with an empty 400; OTLP has no use for the header.
+    requireHostHeader: false,
   }, (request, response) => {
+    inFlight.set(request.socket, response)
+    response.once('close', () => inFlight.delete(request.socket))
     receive(request, response, options).catch(() => response.destroy())
+  })
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (error.code === 'ECONNRESET') socket.destroy()
+    else refuseRaw(socket, inFlight.get(socket)?.headersSent === true, ...unparsableRefusal(error))
+  })
+  // Without these listeners Node answers an unknown Expect with an empty 417 and drops a CONNECT.
+  server.on('checkExpectation', (request: http.IncomingMessage, response: http.ServerResponse) => {
+    reply(response, 417, 'json', encodeStatus('json', GRPC_STATUS.INVALID_ARGUMENT,
+      `Failed to export: Expect "${request.headers.expect ?? ''}" is not supported. Please send the request without it, or with Expect: 100-continue.`), true)
+  })
+  server.on('connect', (_request: http.IncomingMessage, socket: Duplex) => {
+    refuseRaw(socket, false, 405, 'Method Not Allowed', GRPC_STATUS.UNIMPLEMENTED, 'CONNECT is not supported. Please POST the export request.')
   })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
@@ -237,8 +259,38 @@ function mediaType(header: string | undefined): string {
   return (header ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? ''
 }
 
+/** The status, reason phrase, google.rpc code and explanation for a request Node's parser refused. */
+function unparsableRefusal(error: NodeJS.ErrnoException): [number, string, number, string] {
+  if (error.code === 'HPE_HEADER_OVERFLOW') {
+    return [431, 'Request Header Fields Too Large', GRPC_STATUS.RESOURCE_EXHAUSTED, 'the request headers are larger than the server accepts. Please send shorter headers.']
+  }
+  if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') {
+    return [408, 'Request Timeout', GRPC_STATUS.UNAVAILABLE,
+      'the request headers did not arrive within requestTimeoutMs. Please send the whole request promptly or raise requestTimeoutMs.']
+  }
+  return [400, 'Bad Request', GRPC_STATUS.INVALID_ARGUMENT,
+    `the bytes received are not a well-formed HTTP/1.1 request (${error.code ?? 'parse error'}: ${error.message}). Please send a well-formed HTTP POST.`]
+}
+
+/**
+ * Answers on the bare socket, where there is no usable ServerResponse (Node's parser refused the
+ * bytes, or a CONNECT), the way Node would but with a JSON google.rpc.Status body saying why, then
+ * closes the connection. When a response on the socket has already begun, it only closes it.
+ */
+function refuseRaw(socket: Duplex, responseBegun: boolean, status: number, reason: string, code: number, message: string): void {
+  if (responseBegun || !socket.writable) {
+    socket.destroy()
+    return
+  }
+  const body = Buffer.from(encodeStatus('json', code, `Failed to export: ${message}`))
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${body.byteLength}\r\nConnection: close\r\n\r\n${body.toString('utf8')}`)
+  // A client that never reads the answer must not keep the socket open.
+  setTimeout(() => socket.destroy(), 1_000).unref()
+}
+
 function reply(response: http.ServerResponse, status: number, encoding: OtlpEncoding, body: Uint8Array, closeConnection = false): void {
-  if (response.headersSent || response.destroyed) {
+  // The socket may already carry a raw refusal (a parse error in the middle of the body).
+  if (response.headersSent || response.destroyed || response.socket?.writable !== true) {
     response.destroy()
     return
   }

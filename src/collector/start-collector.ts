@@ -1,7 +1,7 @@
 import { UsageError } from '../errors.js'
 import type { GrpcReceiver } from './grpc-receiver.js'
 import { startHttpReceiver } from './http-receiver.js'
-import { TraceStore, type CapturedLog } from './trace-store.js'
+import { storeOptions, TraceStore, type CapturedLog, type TraceStoreOptions } from './trace-store.js'
 
 /**
  * Options of {@link startCollector}.
@@ -11,14 +11,23 @@ import { TraceStore, type CapturedLog } from './trace-store.js'
  * const options: CollectorOptions = { maxBodyBytes: 4 << 20, grpc: false }
  * ```
  */
-export interface CollectorOptions {
-  /** Where spans and logs go. Default: a new `TraceStore`. */
+export interface CollectorOptions extends TraceStoreOptions {
+  /**
+   * Where spans and logs go. Default: a new `TraceStore` bounded by `maxSpansPerTrace` and
+   * `maxTraces` (give those to the store itself when you pass one).
+   */
   readonly store?: TraceStore
-  /** Largest request body accepted as sent, compressed or not. Default 16 MiB. */
+  /** Largest request body accepted as sent, compressed or not (HTTP 413 past it). Default 16 MiB. */
   readonly maxBodyBytes?: number
-  /** Largest body accepted once inflated (also the gRPC message limit). Default 64 MiB. */
+  /**
+   * Largest body accepted once inflated (HTTP 413 past it), also the gRPC message limit, as sent
+   * and inflated (RESOURCE_EXHAUSTED). Default 64 MiB.
+   */
   readonly maxDecompressedBytes?: number
-  /** Time an OTLP/HTTP request may take to arrive in full. Default 10 s. */
+  /**
+   * Time an export may take to arrive in full, headers and body: OTLP/HTTP answers 408 and closes
+   * the connection, OTLP/gRPC ends the call with DEADLINE_EXCEEDED. Default 10 s.
+   */
   readonly requestTimeoutMs?: number
   /** Also start the OTLP/gRPC receiver. Default true. */
   readonly grpc?: boolean
@@ -54,7 +63,7 @@ const DEFAULTS = {
 /**
  * Starts an in-memory OTLP collector on 127.0.0.1: an OTLP/HTTP receiver (protobuf and JSON,
  * traces and logs) and, unless `grpc: false`, an OTLP/gRPC receiver, each on an ephemeral port.
- * Everything received lands in `store`; request sizes and times are bounded.
+ * Everything received lands in `store`; request sizes and times are bounded, and so is the store.
  *
  * @throws {UsageError} when a limit is not a positive integer.
  * @example
@@ -69,14 +78,17 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
   const maxBodyBytes = positiveInteger(options.maxBodyBytes ?? DEFAULTS.maxBodyBytes, 'maxBodyBytes')
   const maxDecompressedBytes = positiveInteger(options.maxDecompressedBytes ?? DEFAULTS.maxDecompressedBytes, 'maxDecompressedBytes')
   const requestTimeoutMs = positiveInteger(options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs, 'requestTimeoutMs')
-  const store = options.store ?? new TraceStore()
+  if (options.store !== undefined && (options.maxSpansPerTrace !== undefined || options.maxTraces !== undefined)) {
+    throw new UsageError('startCollector: maxSpansPerTrace and maxTraces bound the store the collector creates. Please pass them to `new TraceStore({ … })` when you give your own `store`.')
+  }
+  const store = options.store ?? new TraceStore(storeOptions(options))
   const http = await startHttpReceiver({ store, maxBodyBytes, maxDecompressedBytes, requestTimeoutMs })
   let grpc: GrpcReceiver | undefined
   if (options.grpc ?? true) {
     try {
       // Loaded only when asked for: grpc-js takes a while to import.
       const { startGrpcReceiver } = await import('./grpc-receiver.js')
-      grpc = await startGrpcReceiver({ store, maxMessageBytes: maxDecompressedBytes })
+      grpc = await startGrpcReceiver({ store, maxMessageBytes: maxDecompressedBytes, requestTimeoutMs })
     } catch (error) {
       await http.close()
       throw error

@@ -1,5 +1,6 @@
 import type { CapturedSpan } from '../model/captured-span.js'
 import { Trace } from '../model/trace.js'
+import { ServiceError, UsageError } from '../errors.js'
 
 /** A log line the service wrote, linked to a trace (OTLP log record or a stdout/stderr line). */
 export interface CapturedLog {
@@ -12,18 +13,62 @@ export interface CapturedLog {
   readonly source: 'otlp' | 'stdout' | 'stderr'
 }
 
+/**
+ * Bounds of a {@link TraceStore}. `startService` and `startCollector` take the same two options.
+ *
+ * @example
+ * ```ts
+ * const options: TraceStoreOptions = { maxSpansPerTrace: 100_000, maxTraces: 1_000 }
+ * ```
+ */
 export interface TraceStoreOptions {
-  /** Spans kept per trace; spans beyond it are counted as dropped and reported. Default 50,000. */
+  /**
+   * Spans kept per trace. Spans beyond it are dropped and counted, and a request or `waitForSpan`
+   * on that trace fails with a {@link TraceLimitError} naming the numbers. Default 50,000.
+   */
   readonly maxSpansPerTrace?: number
-  /** Traces kept at once; the oldest released first. Default 10,000. */
+  /**
+   * Traces kept at once. Past it the oldest trace nobody waits for is released; when every held
+   * trace is awaited, the oldest one is, and whoever waits for it fails with a
+   * {@link TraceLimitError}. Default 10,000.
+   */
   readonly maxTraces?: number
 }
 
-/** What a watcher of one trace is told. */
+/** Defaults of {@link TraceStoreOptions}. */
+const DEFAULT_MAX_SPANS_PER_TRACE = 50_000
+const DEFAULT_MAX_TRACES = 10_000
+/** Ids of released-because-full traces remembered, so a late look-up can say what happened. */
+const REMEMBERED_EVICTIONS = 4_096
+
+/**
+ * What a watcher of one trace is told: a span started or ended, a log line arrived, the trace hit
+ * `maxSpansPerTrace` (once, at the first dropped span), or it was released to stay within
+ * `maxTraces`.
+ *
+ * @example
+ * ```ts
+ * store.watch(traceId, (event) => { if (event.type === 'limit') reject(store.limitError(traceId)) })
+ * ```
+ */
 export type TraceEvent =
   | { readonly type: 'start'; readonly spanId: string }
   | { readonly type: 'end'; readonly span: CapturedSpan }
   | { readonly type: 'log'; readonly log: CapturedLog }
+  | { readonly type: 'limit'; readonly limit: 'maxSpansPerTrace' | 'maxTraces' }
+
+/**
+ * A trace hit a bound of its {@link TraceStore}: spans were dropped past `maxSpansPerTrace`, or
+ * the trace was released to stay within `maxTraces`. What was captured would be incomplete, so it
+ * is never handed out as if it were whole. The message names the numbers and the option to raise.
+ *
+ * @example
+ * ```ts
+ * const error = store.limitError(traceId)
+ * if (error) throw error // TraceLimitError: Failed to capture trace …: it has more spans than maxSpansPerTrace (10) …
+ * ```
+ */
+export class TraceLimitError extends ServiceError {}
 
 type TraceListener = (event: TraceEvent) => void
 
@@ -57,10 +102,22 @@ export class TraceStore {
   readonly #maxSpansPerTrace: number
   readonly #maxTraces: number
   #evictedTraces = 0
+  readonly #evictedIds = new Set<string>()
 
+  /** @throws {UsageError} when a bound is not a positive integer. */
   constructor(options: TraceStoreOptions = {}) {
-    this.#maxSpansPerTrace = options.maxSpansPerTrace ?? 50_000
-    this.#maxTraces = options.maxTraces ?? 10_000
+    this.#maxSpansPerTrace = checkLimit(options.maxSpansPerTrace, 'maxSpansPerTrace', DEFAULT_MAX_SPANS_PER_TRACE)
+    this.#maxTraces = checkLimit(options.maxTraces, 'maxTraces', DEFAULT_MAX_TRACES)
+  }
+
+  /** Spans kept per trace before further spans are dropped. */
+  get maxSpansPerTrace(): number {
+    return this.#maxSpansPerTrace
+  }
+
+  /** Traces held at once before the oldest is released. */
+  get maxTraces(): number {
+    return this.#maxTraces
   }
 
   /**
@@ -74,6 +131,7 @@ export class TraceStore {
   /** Records that a span has started (in-process capture), so settling knows it is still open. */
   markStarted(traceId: string, spanId: string, name = ''): void {
     const entry = this.#entry(traceId)
+    if (entry === undefined) return
     entry.open.set(spanId, name)
     this.#emit(traceId, { type: 'start', spanId })
   }
@@ -81,10 +139,13 @@ export class TraceStore {
   /** Adds an ended span. A span id already present in its trace is ignored (exporter retries). */
   add(span: CapturedSpan): void {
     const entry = this.#entry(span.traceId)
+    if (entry === undefined) return
     entry.open.delete(span.spanId)
     if (entry.spanIds.has(span.spanId)) return
     if (entry.spans.length >= this.#maxSpansPerTrace) {
       entry.dropped++
+      // Told once: from the first dropped span on, the trace can no longer be handed out whole.
+      if (entry.dropped === 1) this.#emit(span.traceId, { type: 'limit', limit: 'maxSpansPerTrace' })
       return
     }
     entry.spans.push(span)
@@ -98,6 +159,7 @@ export class TraceStore {
   /** Adds a log line linked to a trace. */
   addLog(log: CapturedLog): void {
     const entry = this.#entry(log.traceId)
+    if (entry === undefined) return
     entry.logs.push(log)
     this.#emit(log.traceId, { type: 'log', log })
   }
@@ -135,6 +197,39 @@ export class TraceStore {
   /** Traces released because more than `maxTraces` were held. */
   get evictedTraceCount(): number {
     return this.#evictedTraces
+  }
+
+  /** True when the trace was released to stay within `maxTraces` (among the last 4,096 so released). */
+  wasEvicted(traceId: string): boolean {
+    return this.#evictedIds.has(traceId)
+  }
+
+  /**
+   * The error to fail with when `traceId` hit a bound (spans dropped past `maxSpansPerTrace`, or
+   * released to stay within `maxTraces`), naming the numbers and the option; undefined when the
+   * trace is whole.
+   */
+  limitError(traceId: string): TraceLimitError | undefined {
+    const dropped = this.droppedSpanCount(traceId)
+    if (dropped > 0) {
+      const max = this.#maxSpansPerTrace
+      return new TraceLimitError(
+        `Failed to capture trace ${traceId} whole: it has more spans than maxSpansPerTrace (${max}), so ${dropped} ` +
+          `span${dropped === 1 ? ' was' : 's were'} dropped after the first ${max}, and assertions on it would miss them. ` +
+          `Please raise maxSpansPerTrace (startService({ maxSpansPerTrace }) or startCollector({ maxSpansPerTrace })), ` +
+          'or make the request do less work.',
+      )
+    }
+    if (this.#evictedIds.has(traceId)) {
+      const max = this.#maxTraces
+      return new TraceLimitError(
+        `Failed to capture trace ${traceId} whole: more than maxTraces (${max}) traces were held at once, so it was ` +
+          `released to make room (${this.#evictedTraces} trace${this.#evictedTraces === 1 ? '' : 's'} released so far) ` +
+          'and the spans it had were lost. Please raise maxTraces (startService({ maxTraces }) or ' +
+          'startCollector({ maxTraces })), or send fewer requests at once.',
+      )
+    }
+    return undefined
   }
 
   /** `performance.now()` of the last span that arrived for the trace, or undefined. */
@@ -178,27 +273,52 @@ export class TraceStore {
   /** Forgets a trace and everything linked to it. */
   release(traceId: string): void {
     this.#traces.delete(traceId)
+    this.#evictedIds.delete(traceId)
   }
 
   /** Forgets every trace. */
   clear(): void {
     this.#traces.clear()
+    this.#evictedIds.clear()
   }
 
-  #entry(traceId: string): TraceEntry {
+  /**
+   * The entry of a trace, made on first sight; undefined for a trace released to stay within
+   * `maxTraces`, whose late spans are not let back in: a new entry would push out another trace,
+   * and the one it would hold is incomplete anyway.
+   */
+  #entry(traceId: string): TraceEntry | undefined {
     let entry = this.#traces.get(traceId)
     if (entry === undefined) {
+      if (this.#evictedIds.has(traceId)) return undefined
       entry = { spans: [], spanIds: new Set(), open: new Map(), logs: [], dropped: 0, lastArrival: 0, cached: undefined }
       this.#traces.set(traceId, entry)
-      if (this.#traces.size > this.#maxTraces) {
-        const oldest = this.#traces.keys().next().value
-        if (oldest !== undefined && oldest !== traceId) {
-          this.#traces.delete(oldest)
-          this.#evictedTraces++
-        }
-      }
+      if (this.#traces.size > this.#maxTraces) this.#evict(traceId)
     }
     return entry
+  }
+
+  /**
+   * Releases one trace to stay within `maxTraces`: the oldest that nobody watches (finished
+   * requests, stray spans), else the oldest of all, whose watchers are told so they fail loudly
+   * instead of settling on what is left of it.
+   */
+  #evict(newest: string): void {
+    let victim: string | undefined
+    for (const traceId of this.#traces.keys()) {
+      if (traceId === newest) break
+      victim ??= traceId
+      if (!this.#listeners.has(traceId)) {
+        victim = traceId
+        break
+      }
+    }
+    if (victim === undefined) return
+    this.#traces.delete(victim)
+    this.#evictedTraces++
+    this.#evictedIds.add(victim)
+    if (this.#evictedIds.size > REMEMBERED_EVICTIONS) this.#evictedIds.delete(this.#evictedIds.values().next().value as string)
+    this.#emit(victim, { type: 'limit', limit: 'maxTraces' })
   }
 
   #emit(traceId: string, event: TraceEvent): void {
@@ -206,4 +326,29 @@ export class TraceStore {
     if (set === undefined) return
     for (const listener of [...set]) listener(event)
   }
+}
+
+/**
+ * Just the store bounds of a larger options object (a service's, a collector's), as
+ * `new TraceStore()` takes them.
+ *
+ * @example
+ * ```ts
+ * new TraceStore(storeOptions({ name: 'orders', maxSpansPerTrace: 100 })) // bounded to 100 spans per trace
+ * ```
+ */
+export function storeOptions(options: TraceStoreOptions): TraceStoreOptions {
+  return {
+    ...(options.maxSpansPerTrace === undefined ? {} : { maxSpansPerTrace: options.maxSpansPerTrace }),
+    ...(options.maxTraces === undefined ? {} : { maxTraces: options.maxTraces }),
+  }
+}
+
+function checkLimit(value: number | undefined, option: keyof TraceStoreOptions, fallback: number): number {
+  if (value === undefined) return fallback
+  if (Number.isSafeInteger(value) && value > 0) return value
+  throw new UsageError(
+    `Failed to set up the trace store: ${option} must be a positive integer, got ${String(value)}. ` +
+      `Please pass a whole number above 0 (the default is ${fallback.toLocaleString('en-US')}).`,
+  )
 }

@@ -1,9 +1,12 @@
 import { spawn } from 'node:child_process'
 import type { ChildProcess } from 'node:child_process'
+import type { Duplex } from 'node:stream'
 import { startCollector } from '../collector/start-collector.js'
 import type { Collector } from '../collector/start-collector.js'
 import { linkLogLine } from '../collector/start-collector.js'
 import type { CapturedSpan } from '../model/captured-span.js'
+import { storeOptions } from '../collector/trace-store.js'
+import type { TraceStoreOptions } from '../collector/trace-store.js'
 import { ServiceError, ServiceStartError, UsageError } from '../errors.js'
 import { createTracedClient } from './client.js'
 import { findFreePort } from './free-port.js'
@@ -12,7 +15,7 @@ import type { Readiness } from './readiness.js'
 import { OutputTail } from './output-tail.js'
 import type { Service } from './types.js'
 
-export interface ChildProcessServiceOptions {
+export interface ChildProcessServiceOptions extends TraceStoreOptions {
   /** The executable and its arguments; spawned without a shell. */
   readonly command: readonly [string, ...string[]]
   readonly cwd?: string
@@ -42,7 +45,69 @@ export interface ChildProcessServiceOptions {
   readonly quietMs?: number
   /** Grace between SIGTERM and SIGKILL on stop, ms. Default 3,000. */
   readonly stopGrace?: number
+  /**
+   * How long `request()` waits for the response headers, and then between chunks of its body, ms;
+   * past it the request fails with a `ServiceError` naming the request. Default 30,000.
+   */
+  readonly requestTimeout?: number
 }
+
+/**
+ * The process the harness spawns first, with the service as its child: it leads the process group
+ * the service and anything the service starts belong to, and holds one end of a socket pair (fd 3)
+ * whose other end is the harness. It starts the command it reads there, reports the service's pid
+ * and how it ended, and kills the whole group with SIGKILL when the service exits (leftovers go
+ * too) or when the harness end closes: the harness process may die without running any exit hook
+ * (SIGKILL, or a vitest worker ended with SIGTERM when the run is interrupted or a file forgot
+ * `stop()`), and the service must not outlive it. It ignores the signals a stop sends the group,
+ * so it stays to report how the service answered them, and on a `kill` line SIGKILLs the service
+ * itself and collects it before taking down the rest, so no zombie is left for the process table.
+ * Run with `node -e`: plain CommonJS.
+ */
+const REAPER = `
+'use strict'
+const { spawn } = require('node:child_process')
+const net = require('node:net')
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => {})
+const control = new net.Socket({ fd: 3, readable: true, writable: true })
+let child
+let input = ''
+let reported = false
+const killGroup = () => {
+  try { process.kill(-process.pid, 'SIGKILL') } catch { process.exit(1) }
+}
+const report = (message) => {
+  reported = true
+  control.end(JSON.stringify(message) + '\\n', killGroup)
+}
+const start = ({ file, args, cwd, env }) => {
+  child = spawn(file, args, { cwd, env, stdio: ['ignore', 'inherit', 'inherit'] })
+  child.once('spawn', () => control.write(JSON.stringify({ pid: child.pid }) + '\\n'))
+  child.once('error', (error) => report({ error: error.message }))
+  child.once('exit', (code, signal) => report({ code, signal }))
+}
+control.on('data', (chunk) => {
+  input += chunk
+  for (let end = input.indexOf('\\n'); end !== -1; end = input.indexOf('\\n')) {
+    const line = input.slice(0, end)
+    input = input.slice(end + 1)
+    if (line === 'kill') {
+      if (child === undefined || child.pid === undefined) killGroup()
+      else child.kill('SIGKILL')
+    } else if (child === undefined) {
+      start(JSON.parse(line))
+    }
+  }
+})
+control.on('error', () => {})
+control.on('close', () => { if (!reported) killGroup() })
+`
+
+/** What the reaper reports over its socket. */
+type ReaperMessage =
+  | { readonly pid: number }
+  | { readonly error: string }
+  | { readonly code: number | null; readonly signal: NodeJS.Signals | null }
 
 // Every live child, so an interrupted run still kills them on the way out.
 const liveChildren = new Set<ChildProcess>()
@@ -79,10 +144,13 @@ export async function startChildProcessService(options: ChildProcessServiceOptio
   if (typeof options.ready !== 'object' || options.ready === null || !('http' in options.ready || 'log' in options.ready || 'port' in options.ready)) {
     throw new UsageError("Failed to start service: `ready` must be { http: '/health' }, { log: /listening/ } or { port: true }, so the harness knows when to send requests.")
   }
+  if (options.collector !== undefined && (options.maxSpansPerTrace !== undefined || options.maxTraces !== undefined)) {
+    throw new UsageError('Failed to start service: maxSpansPerTrace and maxTraces bound the collector\'s store. Please give them to startCollector({ maxSpansPerTrace, maxTraces }) when you pass a shared `collector`.')
+  }
   const [file, ...args] = command
   const name = options.name ?? file.split(/[\\/]/).pop() ?? 'service'
   const ownCollector = options.collector === undefined
-  const collector = options.collector ?? await startCollector()
+  const collector = options.collector ?? await startCollector(storeOptions(options))
   const port = await findFreePort()
   const batchDelay = options.batchDelay ?? 10
   const protocol = options.protocol ?? 'http/protobuf'
@@ -112,8 +180,19 @@ export async function startChildProcessService(options: ChildProcessServiceOptio
   const stdout = new OutputTail()
   const stderr = new OutputTail()
   installExitHook()
-  const child = spawn(file, args, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true, shell: false })
+  const child = spawn(process.execPath, ['-e', REAPER], {
+    // The reaper needs nothing of the environment; the service gets it over the socket, so
+    // NODE_OPTIONS meant for the service (an --import hook) does not load into the reaper.
+    env: {},
+    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    detached: true,
+    shell: false,
+  })
   liveChildren.add(child)
+  const control = child.stdio[3] as Duplex
+  control.on('error', () => {})
+  // Written, never ended: the harness end stays open for as long as the harness lives.
+  control.write(`${JSON.stringify({ file, args, cwd: options.cwd, env })}\n`)
 
   const abort = new AbortController()
   const probe = probeReadiness(options.ready, port, abort.signal)
@@ -126,15 +205,38 @@ export async function startChildProcessService(options: ChildProcessServiceOptio
 
   let exitInfo: string | undefined
   const exited = new Promise<string>((resolve) => {
-    child.once('exit', (code, signal) => {
+    let reported: string | undefined
+    let reaperEnded: string | undefined
+    let controlClosed = false
+    const done = (): void => {
+      if (reaperEnded === undefined || !controlClosed || exitInfo !== undefined) return
       liveChildren.delete(child)
-      exitInfo = signal ? `was killed by ${signal}` : `exited with code ${code}`
+      exitInfo = reported ?? reaperEnded
       resolve(exitInfo)
+    }
+    let input = ''
+    control.setEncoding('utf8')
+    control.on('data', (chunk: string) => {
+      input += chunk
+      for (let end = input.indexOf('\n'); end !== -1; end = input.indexOf('\n')) {
+        const message = JSON.parse(input.slice(0, end)) as ReaperMessage
+        input = input.slice(end + 1)
+        if ('error' in message) reported = `could not be started: ${message.error}`
+        else if ('code' in message) reported = message.signal ? `was killed by ${message.signal}` : `exited with code ${message.code}`
+      }
+    })
+    control.once('close', () => {
+      controlClosed = true
+      done()
+    })
+    child.once('exit', (code, signal) => {
+      reaperEnded = signal ? `was killed by ${signal}` : `exited with code ${code}`
+      done()
     })
     child.once('error', (error) => {
-      liveChildren.delete(child)
-      exitInfo = `could not be started: ${error.message}`
-      resolve(exitInfo)
+      reaperEnded = `could not be started: ${error.message}`
+      controlClosed = true
+      done()
     })
   })
   const describeCommand = command.map((p) => (/\s/.test(p) ? JSON.stringify(p) : p)).join(' ')
@@ -147,9 +249,16 @@ export async function startChildProcessService(options: ChildProcessServiceOptio
       await client.close().catch(() => {})
       if (exitInfo === undefined) {
         killGroup(child, 'SIGTERM')
-        const grace = setTimeout(() => killGroup(child, 'SIGKILL'), options.stopGrace ?? 3000)
+        // SIGKILL goes through the reaper, which reaps the service before it takes down the rest
+        // of the group; the group is killed directly only if the reaper does not answer.
+        let last: NodeJS.Timeout | undefined
+        const grace = setTimeout(() => {
+          control.write('kill\n')
+          last = setTimeout(() => killGroup(child, 'SIGKILL'), 1_000)
+        }, options.stopGrace ?? 3000)
         await exited
         clearTimeout(grace)
+        clearTimeout(last)
       }
       // Whatever the service started in its group goes with it.
       killGroup(child, 'SIGKILL')
@@ -170,8 +279,10 @@ export async function startChildProcessService(options: ChildProcessServiceOptio
     store: collector.store,
     quietMs: options.quietMs ?? 0,
     settleTimeoutMs: options.settleTimeout ?? 10_000,
+    ...(options.requestTimeout === undefined ? {} : { requestTimeoutMs: options.requestTimeout }),
     missingParentGraceMs: batchDelay * 2 + 50,
-    awaitChildrenOf: (span: CapturedSpan) => span.kind === 'CLIENT' && callsKnownService(span, ports),
+    // Only a call that was answered: then the callee handled it and its SERVER span will come.
+    awaitChildrenOf: (span: CapturedSpan) => span.kind === 'CLIENT' && span.attributes['http.response.status_code'] !== undefined && callsKnownService(span, ports),
     failure: () => (exitInfo !== undefined && !stopping
       ? new ServiceError(`Failed to send the request: the service "${name}" (${describeCommand}) ${exitInfo}.\n${tails()}`)
       : undefined),
@@ -200,11 +311,16 @@ export async function startChildProcessService(options: ChildProcessServiceOptio
       ? `it ${exitInfo} before it was ready (waiting for ${waitedFor})`
       : `it was not ready within ${timeoutMs} ms: waited for ${waitedFor}${probe.lastFailure() ? ` (last attempt: ${probe.lastFailure()})` : ''}`
     await stop()
+    const portTaken = outcome === 'exited' && /EADDRINUSE|address already in use/i.test(tails())
     throw new ServiceStartError(
       `Failed to start the service "${name}" (${describeCommand}): ${reason}.\n${tails()}\n` +
-        (outcome === 'exited'
-          ? 'Please check the command runs on its own, and that the service listens on the port given in $PORT.'
-          : 'Please check the readiness option against what the service does, or raise `timeout`.'),
+        (portTaken
+          ? `Port ${port}, which the harness picked and gave the service in $PORT, was taken by another process before the service bound it. ` +
+            'Please run the test again; if it keeps happening, check what else on this machine binds ports from the ephemeral range, ' +
+            'and that the service binds $PORT rather than a fixed port.'
+          : outcome === 'exited'
+            ? 'Please check the command runs on its own, and that the service listens on the port given in $PORT.'
+            : 'Please check the readiness option against what the service does, or raise `timeout`.'),
     )
   }
   return { url, name, store: collector.store, request: client.request, waitForSpan: client.waitForSpan, measure: client.measure, stop }

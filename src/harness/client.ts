@@ -1,4 +1,6 @@
 import { randomFillSync } from 'node:crypto'
+import { context } from '@opentelemetry/api'
+import { suppressTracing } from '@opentelemetry/core'
 import { Pool } from 'undici'
 import type { CapturedSpan } from '../model/captured-span.js'
 import type { Trace } from '../model/trace.js'
@@ -35,6 +37,10 @@ export interface TracedClientOptions {
    * by a process that is exiting is explained by its exit code and output.
    */
   readonly explainFailure?: (error: unknown) => Promise<Error | undefined>
+  /** How long the service may take to send the response headers, and then between body chunks, ms. */
+  readonly requestTimeoutMs?: number
+  /** Called with a trace id the client has released from the store (its test is over). */
+  readonly onRelease?: (traceId: string) => void
 }
 
 /** The part of a service that sends traced requests and waits for their traces. */
@@ -42,7 +48,39 @@ export interface TracedClient {
   request(target: string | RequestSpec, options?: RequestOptions): Promise<TracedResponse>
   waitForSpan(trace: Trace, selector: Selector, options?: WaitForSpanOptions): Promise<CapturedSpan>
   measure(what: Measurable, options?: MeasureOptions): Promise<TraceSamples>
+  /** Ends every request still in flight (a hung handler cannot hold up `stop()`) and closes the connections. */
   close(): Promise<void>
+}
+
+/** Default of {@link TracedClientOptions.requestTimeoutMs}. */
+const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
+
+/** What the harness needs of vitest to release a test's traces once it is over. */
+interface VitestHooks {
+  onTestFinished(fn: () => void): void
+  TestRunner: { getCurrentTest(): { readonly concurrent?: boolean } | undefined }
+}
+
+let vitestHooks: Promise<VitestHooks | undefined> | undefined
+
+/**
+ * vitest's test hooks when this process is a vitest worker, else undefined. Loaded only there, so
+ * the harness works the same outside vitest (a plain script, another runner) and never makes
+ * vitest a runtime requirement.
+ */
+function loadVitestHooks(): Promise<VitestHooks | undefined> {
+  if (!('__vitest_worker__' in globalThis)) return Promise.resolve(undefined)
+  vitestHooks ??= import('vitest').then((vitest) => vitest as unknown as VitestHooks, () => undefined)
+  return vitestHooks
+}
+
+/** Trace ids the harness released because their test was over, remembered to explain a late look-up. */
+const RELEASED_REMEMBERED = 4_096
+
+/** Wraps a promise so its rejection is handled, for races where it may never be awaited. */
+function quiet<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {})
+  return promise
 }
 
 const REQUEST_LINE = /^([A-Za-z]+)\s+(\/\S*)$/
@@ -91,45 +129,115 @@ export function newHarnessIds(): { traceId: string; spanId: string } {
 export function createTracedClient(options: TracedClientOptions): TracedClient {
   const pool = new Pool(options.url, { connections: 32 })
   const { store } = options
+  const requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS
+  let closed = false
+
+  // Traces of finished tests are released at this client's next request, not the moment their
+  // test finishes: vitest runs a test's onTestFailed hooks after its onTestFinished hooks, and
+  // those may still read the store (to print or export the failing test's traces).
+  const hooks = loadVitestHooks()
+  const byTest = new WeakMap<object, string[]>()
+  let finished: string[] = []
+  const released = new Set<string>()
+  const releaseFinished = (): void => {
+    if (finished.length === 0) return
+    for (const traceId of finished) {
+      store.release(traceId)
+      options.onRelease?.(traceId)
+      released.add(traceId)
+      if (released.size > RELEASED_REMEMBERED) released.delete(released.values().next().value as string)
+    }
+    finished = []
+  }
+  /**
+   * Marks `traceId` for release once the vitest test that requested it is over. Only for a test
+   * running on its own: vitest cannot tell concurrent tests apart here, so their traces, and those
+   * of requests made outside any test (beforeAll, a plain script), stay until `maxTraces` or stop().
+   */
+  const releaseAfterTest = async (traceId: string): Promise<void> => {
+    const vitest = await hooks
+    if (vitest === undefined) return
+    try {
+      const test = vitest.TestRunner.getCurrentTest()
+      if (test === undefined || test.concurrent === true) return
+      let traceIds = byTest.get(test)
+      if (traceIds === undefined) {
+        const list: string[] = []
+        byTest.set(test, (traceIds = list))
+        vitest.onTestFinished(() => {
+          finished.push(...list)
+          byTest.delete(test)
+        })
+      }
+      traceIds.push(traceId)
+    } catch {
+      // Not inside a running test after all (a request nobody awaited, finishing after its test).
+    }
+  }
 
   const request = async (target: string | RequestSpec, requestOptions?: RequestOptions): Promise<TracedResponse> => {
     const failure = options.failure?.()
     if (failure) throw failure
     const spec = parseRequestTarget(target, requestOptions)
+    releaseFinished()
     const { traceId, spanId } = newHarnessIds()
     store.begin(traceId)
-    options.onTrace?.(traceId)
-    const headers: Record<string, string> = { ...spec.headers, traceparent: `00-${traceId}-${spanId}-01` }
-    let body: string | Uint8Array | undefined = spec.body
-    if (spec.json !== undefined) {
-      body = JSON.stringify(spec.json)
-      headers['content-type'] ??= 'application/json'
-    }
-    const sent = (async () => {
-      const res = await pool.request({ method: spec.method ?? 'GET', path: spec.path, headers, body: body ?? null })
-      return { res, text: await res.body.text() }
-    })()
-    let result: Awaited<typeof sent>
+    // Watched from the start: a trace that hits a store bound fails its request at once, with the
+    // numbers, instead of settling on what is left of it or timing out.
+    let unwatchLimit: () => void = () => {}
+    const limitHit = quiet(new Promise<never>((_resolve, reject) => {
+      unwatchLimit = store.watch(traceId, (event) => {
+        if (event.type === 'limit') reject(store.limitError(traceId))
+      })
+    }))
     try {
-      result = options.died ? await Promise.race([sent, options.died]) : await sent
-    } catch (error) {
-      const dead = options.failure?.() ?? await options.explainFailure?.(error)
-      if (dead) throw dead
-      throw new ServiceError(`Failed to ${spec.method} ${spec.path}: ${(error as Error).message}.\n\n${store.trace(traceId).toString()}`, { cause: error })
+      options.onTrace?.(traceId)
+      const headers: Record<string, string> = { ...spec.headers, traceparent: `00-${traceId}-${spanId}-01` }
+      let body: string | Uint8Array | undefined = spec.body
+      if (spec.json !== undefined) {
+        body = JSON.stringify(spec.json)
+        headers['content-type'] ??= 'application/json'
+      }
+      // Tracing suppressed: the harness's own request is not the app's call. An undici
+      // instrumentation in the test process would otherwise start a span of its own and append a
+      // second traceparent, and the service would start a new trace.
+      const sent = context.with(suppressTracing(context.active()), async () => {
+        const res = await pool.request({
+          method: spec.method ?? 'GET', path: spec.path, headers, body: body ?? null,
+          headersTimeout: requestTimeoutMs, bodyTimeout: requestTimeoutMs,
+        })
+        return { res, text: await res.body.text() }
+      })
+      let result: Awaited<typeof sent>
+      try {
+        result = options.died ? await Promise.race([sent, options.died]) : await sent
+      } catch (error) {
+        // A timeout is the service's silence, not its exit: nothing to wait for.
+        const timedOut = /^UND_ERR_(HEADERS|BODY)_TIMEOUT$/.test((error as { code?: string }).code ?? '')
+        const dead = options.failure?.() ?? (timedOut ? undefined : await options.explainFailure?.(error))
+        if (dead) throw dead
+        throw requestFailure(error, `${spec.method} ${spec.path}`, requestTimeoutMs, closed, store.trace(traceId).toString())
+      }
+      const { res, text } = result
+      const response = makeResponse(res.statusCode, res.headers, text, `${spec.method} ${spec.path}`)
+      const settleOptions: SettleOptions = {
+        harnessSpanId: spanId,
+        quietMs: options.quietMs,
+        timeoutMs: requestOptions?.timeout ?? options.settleTimeoutMs,
+        ...(options.missingParentGraceMs === undefined ? {} : { missingParentGraceMs: options.missingParentGraceMs }),
+        ...(options.awaitChildrenOf === undefined ? {} : { awaitChildrenOf: options.awaitChildrenOf }),
+      }
+      const hitBefore = store.limitError(traceId)
+      if (hitBefore) throw hitBefore
+      const settled = quiet(settleTrace(store, traceId, settleOptions))
+      const trace = await Promise.race(options.died ? [settled, limitHit, options.died] : [settled, limitHit])
+      const hitAfter = store.limitError(traceId)
+      if (hitAfter) throw hitAfter
+      await releaseAfterTest(traceId)
+      return { response, trace }
+    } finally {
+      unwatchLimit()
     }
-    const { res, text } = result
-    const response = makeResponse(res.statusCode, res.headers, text, `${spec.method} ${spec.path}`)
-    const settleOptions: SettleOptions = {
-      harnessSpanId: spanId,
-      quietMs: options.quietMs,
-      timeoutMs: requestOptions?.timeout ?? options.settleTimeoutMs,
-      ...(options.missingParentGraceMs === undefined ? {} : { missingParentGraceMs: options.missingParentGraceMs }),
-      ...(options.awaitChildrenOf === undefined ? {} : { awaitChildrenOf: options.awaitChildrenOf }),
-    }
-    const trace = options.died
-      ? await Promise.race([settleTrace(store, traceId, settleOptions), options.died])
-      : await settleTrace(store, traceId, settleOptions)
-    return { response, trace }
   }
 
   const waitForSpan = (trace: Trace, selector: Selector, waitOptions: WaitForSpanOptions = {}): Promise<CapturedSpan> => {
@@ -141,8 +249,15 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
     }
     const found = find()
     if (found) return Promise.resolve(found)
+    const hit = store.limitError(trace.traceId)
+    if (hit) return Promise.reject(hit)
     return new Promise((resolve, reject) => {
       const unwatch = store.watch(trace.traceId, (event) => {
+        if (event.type === 'limit') {
+          cleanup()
+          reject(store.limitError(trace.traceId))
+          return
+        }
         if (event.type !== 'end') return
         const current = store.trace(trace.traceId)
         if (!match(event.span, current)) return
@@ -152,8 +267,11 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
       })
       const timer = setTimeout(() => {
         cleanup()
+        const gone = released.has(trace.traceId)
+          ? ' The trace was released from the store when the test that requested it finished: please wait for its spans in that test.'
+          : ''
         reject(new TraceTimeoutError(
-          `Failed to see a span matching ${describeSelector(selector)} in trace ${trace.traceId} within ${timeoutMs} ms.\n\n` +
+          `Failed to see a span matching ${describeSelector(selector)} in trace ${trace.traceId} within ${timeoutMs} ms.${gone}\n\n` +
             `${store.trace(trace.traceId).toString()}\n\nPlease check that the background work runs in this trace's context, or raise { timeout }.`,
         ))
       }, timeoutMs)
@@ -167,7 +285,27 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
   const measure = (what: Measurable, measureOptions?: MeasureOptions): Promise<TraceSamples> =>
     measureRuns(request, (trace) => store.release(trace.traceId), what, measureOptions)
 
-  return { request, waitForSpan, measure, close: () => pool.close() }
+  const close = async (): Promise<void> => {
+    closed = true
+    // destroy(), not close(): close() waits for requests in flight, and a hung handler would then
+    // hold up stop() until the test run gives up on it.
+    await pool.destroy()
+  }
+
+  return { request, waitForSpan, measure, close }
+}
+
+/** The error for a request that got no (complete) response: a timeout, a stop, a connection failure. */
+function requestFailure(error: unknown, what: string, timeoutMs: number, stopped: boolean, captured: string): ServiceError {
+  const code = (error as { code?: string }).code
+  const reason = stopped
+    ? 'the service was stopped while the request was in flight'
+    : code === 'UND_ERR_HEADERS_TIMEOUT'
+      ? `the service sent no response within requestTimeout (${timeoutMs} ms). Please check that the handler answers every request, or raise requestTimeout`
+      : code === 'UND_ERR_BODY_TIMEOUT'
+        ? `the service stopped sending the response body for longer than requestTimeout (${timeoutMs} ms). Please check that the handler ends the response, or raise requestTimeout`
+        : (error as Error).message
+  return new ServiceError(`Failed to ${what}: ${reason}.\n\n${captured}`, { cause: error })
 }
 
 function makeResponse(status: number, headers: Record<string, string | string[] | undefined>, text: string, what: string): TracedHttpResponse {

@@ -1,7 +1,8 @@
 import { createServer } from 'node:http'
 import type { RequestListener, Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { TraceStore } from '../collector/trace-store.js'
+import { storeOptions, TraceStore } from '../collector/trace-store.js'
+import type { TraceStoreOptions } from '../collector/trace-store.js'
 import { ServiceStartError, UsageError } from '../errors.js'
 import { createTracedClient } from './client.js'
 import { withEntrySpan } from './entry-span.js'
@@ -13,7 +14,7 @@ export type InProcessApp =
   | RequestListener
   | (() => RequestListener | Server | Promise<RequestListener | Server>)
 
-export interface InProcessServiceOptions {
+export interface InProcessServiceOptions extends TraceStoreOptions {
   /** A node:http request listener, or a (sync or async) function returning a listener or an `http.Server`. */
   readonly app: InProcessApp
   /** `service.name` recorded on the spans. Default `'app'`. */
@@ -25,6 +26,11 @@ export interface InProcessServiceOptions {
   readonly entrySpan?: boolean
   /** How long `request()` waits for its trace to settle, ms. Default 5000. */
   readonly settleTimeout?: number
+  /**
+   * How long `request()` waits for the response headers, and then between chunks of its body, ms;
+   * past it the request fails with a `ServiceError` naming the request. Default 30,000.
+   */
+  readonly requestTimeout?: number
 }
 
 /**
@@ -33,7 +39,7 @@ export interface InProcessServiceOptions {
  */
 export async function startInProcessService(options: InProcessServiceOptions): Promise<Service> {
   const name = options.name ?? 'app'
-  const store = new TraceStore()
+  const store = new TraceStore(storeOptions(options))
   const lease = leaseGlobalTracing({ store, resource: { 'service.name': name } })
   let server: Server
   try {
@@ -51,7 +57,9 @@ export async function startInProcessService(options: InProcessServiceOptions): P
     store,
     quietMs: 0,
     settleTimeoutMs: options.settleTimeout ?? 5000,
+    ...(options.requestTimeout === undefined ? {} : { requestTimeoutMs: options.requestTimeout }),
     onTrace: (traceId) => lease.claim(traceId),
+    onRelease: (traceId) => lease.unclaim(traceId),
   })
   let stopping: Promise<void> | undefined
   return {

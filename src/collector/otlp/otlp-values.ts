@@ -26,6 +26,13 @@ const TWO_POW_32 = 4294967296
 /** `high` words of the 64-bit integers that fit in a double exactly. */
 const SAFE_HIGH_WORD = 0x200000
 
+/**
+ * Deepest nesting of array and kvlist values taken. Real attributes nest a level or two; the bound
+ * turns a hostile body into a clear refusal instead of a stack overflow, and is below protobufjs's
+ * own recursion limit, so both encodings refuse the same values with the same reason.
+ */
+const MAX_VALUE_DEPTH = 32
+
 const HEX_ID = /^[0-9a-fA-F]+$/
 const DECIMAL_INTEGER = /^-?\d+$/
 const UNSIGNED_DECIMAL = /^\d+$/
@@ -304,16 +311,19 @@ export type JsonValue = string | number | boolean | null | JsonValue[] | { [key:
  * anyValueToJson({ arrayValue: { values: [{ intValue: '1' }, {}] } }) // [1, null]
  * ```
  */
-export function anyValueToJson(value: unknown): JsonValue {
+export function anyValueToJson(value: unknown, depth = 0): JsonValue {
   if (value === undefined || value === null) return null
   if (!isOtlpObject(value)) throw new OtlpDecodeError(`value must be an AnyValue object, got ${describe(value)}`)
-  if (Object.hasOwn(value, 'arrayValue')) return arrayElements(value).map(anyValueToJson)
+  if (depth > MAX_VALUE_DEPTH) {
+    throw new OtlpDecodeError(`an array or kvlist value is nested more than ${MAX_VALUE_DEPTH} levels deep`)
+  }
+  if (Object.hasOwn(value, 'arrayValue')) return arrayElements(value).map((element) => anyValueToJson(element, depth + 1))
   if (Object.hasOwn(value, 'kvlistValue')) {
     const entries = repeated(optionalObject(value['kvlistValue'], 'kvlistValue')?.['values'], 'kvlistValue.values')
     const object: Record<string, JsonValue> = {}
     for (const entry of entries) {
       if (!isOtlpObject(entry)) throw new OtlpDecodeError(`kvlistValue.values must hold {key, value} objects, got ${describe(entry)}`)
-      setOwn(object, readString(entry['key'], 'kvlistValue.values.key'), anyValueToJson(entry['value']))
+      setOwn(object, readString(entry['key'], 'kvlistValue.values.key'), anyValueToJson(entry['value'], depth + 1))
     }
     return object
   }
