@@ -5,6 +5,7 @@ export type TracewrightErrorCode =
   | 'ERR_TRACEWRIGHT_TRACE_TIMEOUT'
   | 'ERR_TRACEWRIGHT_SERVICE_START'
   | 'ERR_TRACEWRIGHT_SERVICE'
+  | 'ERR_TRACEWRIGHT_TRACE_LIMIT'
   | 'ERR_TRACEWRIGHT_OTLP_DECODE'
   | 'ERR_TRACEWRIGHT_BASELINE'
   | 'ERR_TRACEWRIGHT_USAGE'
@@ -58,6 +59,16 @@ export class ServiceStartError extends TracewrightError {
 export class ServiceError extends TracewrightError {
   constructor(message: string, options?: ErrorOptions) {
     super('ERR_TRACEWRIGHT_SERVICE', message, options)
+  }
+}
+
+/**
+ * A trace hit a bound of the store (`maxSpansPerTrace`, `maxTraces`): the request fails rather than
+ * return a trace with spans missing. The message names the numbers and the option to raise.
+ */
+export class TraceLimitError extends TracewrightError {
+  constructor(message: string, options?: ErrorOptions) {
+    super('ERR_TRACEWRIGHT_TRACE_LIMIT', message, options)
   }
 }
 

@@ -114,6 +114,7 @@ export {
   ServiceError,
   ServiceStartError,
   SpanLookupError,
+  TraceLimitError,
   TraceTimeoutError,
   TracewrightError,
   UsageError,

@@ -1,6 +1,6 @@
 import type { CapturedSpan } from '../model/captured-span.js'
 import { Trace } from '../model/trace.js'
-import { ServiceError, UsageError } from '../errors.js'
+import { TraceLimitError, UsageError } from '../errors.js'
 
 /** A log line the service wrote, linked to a trace (OTLP log record or a stdout/stderr line). */
 export interface CapturedLog {
@@ -51,24 +51,15 @@ const REMEMBERED_EVICTIONS = 4_096
  * store.watch(traceId, (event) => { if (event.type === 'limit') reject(store.limitError(traceId)) })
  * ```
  */
+export { TraceLimitError }
+
 export type TraceEvent =
   | { readonly type: 'start'; readonly spanId: string }
   | { readonly type: 'end'; readonly span: CapturedSpan }
   | { readonly type: 'log'; readonly log: CapturedLog }
   | { readonly type: 'limit'; readonly limit: 'maxSpansPerTrace' | 'maxTraces' }
 
-/**
- * A trace hit a bound of its {@link TraceStore}: spans were dropped past `maxSpansPerTrace`, or
- * the trace was released to stay within `maxTraces`. What was captured would be incomplete, so it
- * is never handed out as if it were whole. The message names the numbers and the option to raise.
- *
- * @example
- * ```ts
- * const error = store.limitError(traceId)
- * if (error) throw error // TraceLimitError: Failed to capture trace …: it has more spans than maxSpansPerTrace (10) …
- * ```
- */
-export class TraceLimitError extends ServiceError {}
+
 
 type TraceListener = (event: TraceEvent) => void
 

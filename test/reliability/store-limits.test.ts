@@ -34,7 +34,7 @@ describe('maxSpansPerTrace', () => {
     try {
       const error = await svc.request('GET /?spans=25').catch((e: unknown) => e)
       expect(error).toBeInstanceOf(TraceLimitError)
-      expect((error as TraceLimitError).code).toBe('ERR_TRACEWRIGHT_SERVICE')
+      expect((error as TraceLimitError).code).toBe('ERR_TRACEWRIGHT_TRACE_LIMIT')
       expect((error as Error).message).toMatch(/more spans than maxSpansPerTrace \(10\), so \d+ spans? (was|were) dropped after the first 10/)
       expect((error as Error).message).toContain('Please raise maxSpansPerTrace (startService({ maxSpansPerTrace }) or startCollector({ maxSpansPerTrace }))')
       // Under the bound, the same service answers as usual.
