@@ -95,6 +95,8 @@ function missingParents(store: TraceStore, traceId: string, harnessSpanId: strin
 export function settleTrace(store: TraceStore, traceId: string, options: SettleOptions): Promise<Trace> {
   const { harnessSpanId, quietMs, timeoutMs, signal } = options
   const grace = options.missingParentGraceMs ?? 0
+  const limit = store.limitError(traceId)
+  if (limit) return Promise.reject(limit)
   if (quietMs === 0 && grace === 0 && isSettled(store, traceId, harnessSpanId)) {
     return Promise.resolve(store.trace(traceId))
   }
@@ -127,6 +129,7 @@ export function settleTrace(store: TraceStore, traceId: string, options: SettleO
       finish()
     }
     const unwatch = store.watch(traceId, (event) => {
+      if (event.type === 'limit') return finish(store.limitError(traceId))
       if (event.type !== 'log') evaluate()
     })
     const timeout = setTimeout(() => {

@@ -77,12 +77,6 @@ function loadVitestHooks(): Promise<VitestHooks | undefined> {
 /** Trace ids the harness released because their test was over, remembered to explain a late look-up. */
 const RELEASED_REMEMBERED = 4_096
 
-/** Wraps a promise so its rejection is handled, for races where it may never be awaited. */
-function quiet<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => {})
-  return promise
-}
-
 const REQUEST_LINE = /^([A-Za-z]+)\s+(\/\S*)$/
 
 /** Turns `'GET /orders/42'`, `'/orders/42'` or a {@link RequestSpec} into a request spec. */
@@ -136,6 +130,9 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
   // test finishes: vitest runs a test's onTestFailed hooks after its onTestFinished hooks, and
   // those may still read the store (to print or export the failing test's traces).
   const hooks = loadVitestHooks()
+  // Once loaded, kept here so the per-request bookkeeping below costs no await.
+  let vitestHooks: Awaited<typeof hooks> | null = null
+  void hooks.then((loaded) => { vitestHooks = loaded })
   const byTest = new WeakMap<object, string[]>()
   let finished: string[] = []
   const released = new Set<string>()
@@ -154,8 +151,9 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
    * running on its own: vitest cannot tell concurrent tests apart here, so their traces, and those
    * of requests made outside any test (beforeAll, a plain script), stay until `maxTraces` or stop().
    */
-  const releaseAfterTest = async (traceId: string): Promise<void> => {
-    const vitest = await hooks
+  const releaseAfterTest = (traceId: string): void | Promise<void> => {
+    if (vitestHooks === null) return hooks.then(() => releaseAfterTest(traceId))
+    const vitest = vitestHooks
     if (vitest === undefined) return
     try {
       const test = vitest.TestRunner.getCurrentTest()
@@ -182,62 +180,51 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
     releaseFinished()
     const { traceId, spanId } = newHarnessIds()
     store.begin(traceId)
-    // Watched from the start: a trace that hits a store bound fails its request at once, with the
-    // numbers, instead of settling on what is left of it or timing out.
-    let unwatchLimit: () => void = () => {}
-    const limitHit = quiet(new Promise<never>((_resolve, reject) => {
-      unwatchLimit = store.watch(traceId, (event) => {
-        if (event.type === 'limit') reject(store.limitError(traceId))
-      })
-    }))
-    try {
-      options.onTrace?.(traceId)
-      const headers: Record<string, string> = { ...spec.headers, traceparent: `00-${traceId}-${spanId}-01` }
-      let body: string | Uint8Array | undefined = spec.body
-      if (spec.json !== undefined) {
-        body = JSON.stringify(spec.json)
-        headers['content-type'] ??= 'application/json'
-      }
-      // Tracing suppressed: the harness's own request is not the app's call. An undici
-      // instrumentation in the test process would otherwise start a span of its own and append a
-      // second traceparent, and the service would start a new trace.
-      const sent = context.with(suppressTracing(context.active()), async () => {
-        const res = await pool.request({
-          method: spec.method ?? 'GET', path: spec.path, headers, body: body ?? null,
-          headersTimeout: requestTimeoutMs, bodyTimeout: requestTimeoutMs,
-        })
-        return { res, text: await res.body.text() }
-      })
-      let result: Awaited<typeof sent>
-      try {
-        result = options.died ? await Promise.race([sent, options.died]) : await sent
-      } catch (error) {
-        // A timeout is the service's silence, not its exit: nothing to wait for.
-        const timedOut = /^UND_ERR_(HEADERS|BODY)_TIMEOUT$/.test((error as { code?: string }).code ?? '')
-        const dead = options.failure?.() ?? (timedOut ? undefined : await options.explainFailure?.(error))
-        if (dead) throw dead
-        throw requestFailure(error, `${spec.method} ${spec.path}`, requestTimeoutMs, closed, store.trace(traceId).toString())
-      }
-      const { res, text } = result
-      const response = makeResponse(res.statusCode, res.headers, text, `${spec.method} ${spec.path}`)
-      const settleOptions: SettleOptions = {
-        harnessSpanId: spanId,
-        quietMs: options.quietMs,
-        timeoutMs: requestOptions?.timeout ?? options.settleTimeoutMs,
-        ...(options.missingParentGraceMs === undefined ? {} : { missingParentGraceMs: options.missingParentGraceMs }),
-        ...(options.awaitChildrenOf === undefined ? {} : { awaitChildrenOf: options.awaitChildrenOf }),
-      }
-      const hitBefore = store.limitError(traceId)
-      if (hitBefore) throw hitBefore
-      const settled = quiet(settleTrace(store, traceId, settleOptions))
-      const trace = await Promise.race(options.died ? [settled, limitHit, options.died] : [settled, limitHit])
-      const hitAfter = store.limitError(traceId)
-      if (hitAfter) throw hitAfter
-      await releaseAfterTest(traceId)
-      return { response, trace }
-    } finally {
-      unwatchLimit()
+    options.onTrace?.(traceId)
+    const headers: Record<string, string> = { ...spec.headers, traceparent: `00-${traceId}-${spanId}-01` }
+    let body: string | Uint8Array | undefined = spec.body
+    if (spec.json !== undefined) {
+      body = JSON.stringify(spec.json)
+      headers['content-type'] ??= 'application/json'
     }
+    // Tracing suppressed: the harness's own request is not the app's call. An undici
+    // instrumentation in the test process would otherwise start a span of its own and append a
+    // second traceparent, and the service would start a new trace.
+    const sent = context.with(suppressTracing(context.active()), async () => {
+      const res = await pool.request({
+        method: spec.method ?? 'GET', path: spec.path, headers, body: body ?? null,
+        headersTimeout: requestTimeoutMs, bodyTimeout: requestTimeoutMs,
+      })
+      return { res, text: await res.body.text() }
+    })
+    let result: Awaited<typeof sent>
+    try {
+      result = options.died ? await Promise.race([sent, options.died]) : await sent
+    } catch (error) {
+      // A timeout is the service's silence, not its exit: nothing to wait for.
+      const timedOut = /^UND_ERR_(HEADERS|BODY)_TIMEOUT$/.test((error as { code?: string }).code ?? '')
+      const dead = options.failure?.() ?? (timedOut ? undefined : await options.explainFailure?.(error))
+      if (dead) throw dead
+      throw requestFailure(error, `${spec.method} ${spec.path}`, requestTimeoutMs, closed, store.trace(traceId).toString())
+    }
+    const { res, text } = result
+    const response = makeResponse(res.statusCode, res.headers, text, `${spec.method} ${spec.path}`)
+    const settleOptions: SettleOptions = {
+      harnessSpanId: spanId,
+      quietMs: options.quietMs,
+      timeoutMs: requestOptions?.timeout ?? options.settleTimeoutMs,
+      ...(options.missingParentGraceMs === undefined ? {} : { missingParentGraceMs: options.missingParentGraceMs }),
+      ...(options.awaitChildrenOf === undefined ? {} : { awaitChildrenOf: options.awaitChildrenOf }),
+    }
+    // A trace that hits a store bound fails its request with the numbers, instead of settling on
+    // what is left of it: settleTrace checks before it starts and rejects on a limit event.
+    const settled = settleTrace(store, traceId, settleOptions)
+    const trace = options.died ? await Promise.race([settled, options.died]) : await settled
+    const hitAfter = store.limitError(traceId)
+    if (hitAfter) throw hitAfter
+    const pending = releaseAfterTest(traceId)
+    if (pending) await pending
+    return { response, trace }
   }
 
   const waitForSpan = (trace: Trace, selector: Selector, waitOptions: WaitForSpanOptions = {}): Promise<CapturedSpan> => {
