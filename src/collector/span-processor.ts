@@ -95,25 +95,34 @@ export function toCapturedSpan(span: ReadableSpan, resource: Attributes = {}): C
   const end = hrTimeToNanos(span.endTime)
   const parentSpanId = span.parentSpanContext?.spanId
   const message = span.status.message
-  const captured: CapturedSpan = {
+  const scope = span.instrumentationScope
+  // This runs for every span ended in-process: shared objects for what is usually the same (no
+  // events, no links, a status without a message) keep it cheap.
+  const captured = {
     traceId: context.traceId,
     spanId: context.spanId,
-    ...(parentSpanId !== undefined ? { parentSpanId } : {}),
     name: span.name,
     kind: KIND_NAMES[span.kind] ?? 'INTERNAL',
     start,
     end,
     durationMs: nanosToMs(start, end),
-    status: message ? { code: STATUS_NAMES[span.status.code], message } : { code: STATUS_NAMES[span.status.code] },
+    status: message ? { code: STATUS_NAMES[span.status.code], message } : PLAIN_STATUS[span.status.code],
     attributes: copyAttributes(span.attributes),
-    events: span.events.map((e) => ({ name: e.name, time: hrTimeToNanos(e.time), attributes: copyAttributes(e.attributes) })),
-    links: span.links.map((l) => ({ traceId: l.context.traceId, spanId: l.context.spanId, attributes: copyAttributes(l.attributes) })),
+    events: span.events.length === 0 ? NO_EVENTS : span.events.map((e) => ({ name: e.name, time: hrTimeToNanos(e.time), attributes: copyAttributes(e.attributes) })),
+    links: span.links.length === 0 ? NO_LINKS : span.links.map((l) => ({ traceId: l.context.traceId, spanId: l.context.spanId, attributes: copyAttributes(l.attributes) })),
     resource: mergedResource(span.resource.attributes, resource),
-    scope: span.instrumentationScope.version === undefined
-      ? { name: span.instrumentationScope.name }
-      : { name: span.instrumentationScope.name, version: span.instrumentationScope.version },
-  }
+    scope: scope.version === undefined ? { name: scope.name } : { name: scope.name, version: scope.version },
+  } as { -readonly [K in keyof CapturedSpan]: CapturedSpan[K] }
+  if (parentSpanId !== undefined) captured.parentSpanId = parentSpanId
   return captured
+}
+
+const NO_EVENTS: CapturedSpan['events'] = Object.freeze([])
+const NO_LINKS: CapturedSpan['links'] = Object.freeze([])
+const PLAIN_STATUS: Record<SpanStatusCode, CapturedSpan['status']> = {
+  [SpanStatusCode.UNSET]: Object.freeze({ code: 'UNSET' }),
+  [SpanStatusCode.OK]: Object.freeze({ code: 'OK' }),
+  [SpanStatusCode.ERROR]: Object.freeze({ code: 'ERROR' }),
 }
 
 // Every span of a provider shares one resource; merge it with the service's once, not per span.

@@ -21,7 +21,8 @@ interface Registration {
 
 let registration: Registration | undefined
 
-const MAX_CLAIMED_TRACES = 10_000
+// Shared by every in-process service: the bound is on all their claims together.
+const MAX_CLAIMED_TRACES = 100_000
 
 /**
  * Context key under which an in-process service's entry span leaves its resource, so every span
@@ -44,26 +45,20 @@ export function leaseGlobalTracing(route: SpanRoute): TracingLease {
   registration ??= register()
   const reg = registration
   reg.services.add(route)
-  const claimed = new Set<string>()
+  // The routing table keeps insertion order, so its first entry is the oldest claim: bounding it
+  // like the store bounds its traces costs one lookup per request.
+  const forget = (traceId: string): void => {
+    if (reg.routes.get(traceId) === route) reg.routes.delete(traceId)
+  }
   return {
     claim(traceId) {
       reg.routes.set(traceId, route)
-      claimed.add(traceId)
-      // Bound the routing table like the store bounds its traces: the oldest claim goes first.
-      if (claimed.size > MAX_CLAIMED_TRACES) {
-        const oldest = claimed.values().next().value as string
-        claimed.delete(oldest)
-        if (reg.routes.get(oldest) === route) reg.routes.delete(oldest)
-      }
+      if (reg.routes.size > MAX_CLAIMED_TRACES) reg.routes.delete(reg.routes.keys().next().value as string)
     },
-    unclaim(traceId) {
-      if (reg.routes.get(traceId) === route) reg.routes.delete(traceId)
-      claimed.delete(traceId)
-    },
+    unclaim: forget,
     release() {
       if (!reg.services.delete(route)) return
-      for (const traceId of claimed) if (reg.routes.get(traceId) === route) reg.routes.delete(traceId)
-      claimed.clear()
+      for (const [traceId, owner] of reg.routes) if (owner === route) reg.routes.delete(traceId)
       if (reg.services.size === 0 && registration === reg) unregister(reg)
     },
   }
