@@ -60,10 +60,10 @@ function runRule(rule: ResolvedRule, trace: Trace, context: RuleContext): readon
   try {
     findings = rule.check(trace, context)
   } catch (error) {
-    const usage = new UsageError(`Failed to lint the trace: custom rule "${rule.id}" threw ${error instanceof Error ? `${error.name}: ${error.message}` : describeValue(error)}. Please fix the rule.`)
-    // UsageError takes no options; the original error stays reachable as the standard `cause`.
-    Object.defineProperty(usage, 'cause', { value: error, configurable: true, writable: true })
-    throw usage
+    throw new UsageError(
+      `Failed to lint the trace: custom rule "${rule.id}" threw ${error instanceof Error ? `${error.name}: ${error.message}` : describeValue(error)}. Please fix the rule.`,
+      { cause: error },
+    )
   }
   if (!Array.isArray(findings)) {
     throw new UsageError(`Failed to lint the trace: custom rule "${rule.id}" returned ${describeValue(findings)}. Please return an array of { span, message } (an empty array when all is well).`)
