@@ -277,7 +277,13 @@ function buildIndex(input: readonly CapturedSpan[]): TraceIndex {
   return { sorted, byId, children, roots }
 }
 
+// The JS SDK takes a span's start from Date.now(), so spans started within the same millisecond
+// share a start time. Then a parent comes before its child, and of two siblings the one that ended
+// first started first (a sequence of awaited calls); the sort is stable for the rest.
 function byStart(a: CapturedSpan, b: CapturedSpan): number {
   if (a.start !== b.start) return a.start < b.start ? -1 : 1
-  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0
+  if (b.parentSpanId === a.spanId) return -1
+  if (a.parentSpanId === b.spanId) return 1
+  if (a.end !== b.end) return a.end < b.end ? -1 : 1
+  return 0
 }

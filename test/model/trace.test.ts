@@ -264,3 +264,22 @@ describe('toCapturedSpan', () => {
     expect(trace.root.scope).toStrictEqual({ name: 'tracewright-fixture', version: '1.0.0' })
   })
 })
+
+describe('spans that start in the same millisecond', () => {
+  // The JS SDK takes start times from Date.now(): awaited calls in quick succession share one.
+  const at = (id: string, name: string, startMs: number, endMs: number, parent?: string): CapturedSpan => ({
+    traceId: 'c'.repeat(32), spanId: id.padStart(16, '0'), ...(parent ? { parentSpanId: parent.padStart(16, '0') } : {}),
+    name, kind: 'CLIENT', start: BigInt(startMs * 1e6), end: BigInt(Math.round(endMs * 1e6)), durationMs: endMs - startMs,
+    status: { code: 'UNSET' }, attributes: {}, events: [], links: [], resource: {}, scope: { name: 't' },
+  })
+
+  test('keep the order they ran in (by end), whatever their names, with a parent before its child', () => {
+    const root = at('1', 'handler', 100, 110)
+    const set = at('2', 'set', 101, 101.3, '1')
+    const get = at('3', 'get', 101, 101.6, '1')
+    const incr = at('4', 'incr', 101, 101.9, '1')
+    const trace = new Trace([incr, get, root, set].map((s) => (s === root ? { ...root, start: 101_000_000n } : s)))
+    expect(trace.spans().map((s) => s.name)).toEqual(['handler', 'set', 'get', 'incr'])
+    expect(trace.children(trace.root).map((s) => s.name)).toEqual(['set', 'get', 'incr'])
+  })
+})
