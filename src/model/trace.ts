@@ -259,11 +259,11 @@ interface TraceIndex {
 }
 
 function buildIndex(input: readonly CapturedSpan[]): TraceIndex {
-  const sorted = [...input].sort(byStart)
   const byId = new Map<string, CapturedSpan>()
+  for (const span of input) byId.set(span.spanId, span)
+  const sorted = sortByStart(input, byId)
   const children = new Map<string, CapturedSpan[]>()
   const roots: CapturedSpan[] = []
-  for (const span of sorted) byId.set(span.spanId, span)
   for (const span of sorted) {
     const parentId = span.parentSpanId
     if (parentId !== undefined && byId.has(parentId)) {
@@ -278,12 +278,30 @@ function buildIndex(input: readonly CapturedSpan[]): TraceIndex {
 }
 
 // The JS SDK takes a span's start from Date.now(), so spans started within the same millisecond
-// share a start time. Then a parent comes before its child, and of two siblings the one that ended
-// first started first (a sequence of awaited calls); the sort is stable for the rest.
-function byStart(a: CapturedSpan, b: CapturedSpan): number {
-  if (a.start !== b.start) return a.start < b.start ? -1 : 1
-  if (b.parentSpanId === a.spanId) return -1
-  if (a.parentSpanId === b.spanId) return 1
-  if (a.end !== b.end) return a.end < b.end ? -1 : 1
-  return 0
+// share a start time (and their ends, computed from that truncated start, cannot order them). Then
+// an ancestor comes before its descendants, and otherwise the order they arrived in decides: spans
+// arrive in the order they ended, which for awaited calls one after another is the order they ran.
+function sortByStart(input: readonly CapturedSpan[], byId: ReadonlyMap<string, CapturedSpan>): CapturedSpan[] {
+  const depths = new Map<string, number>()
+  const depthOf = (span: CapturedSpan): number => {
+    let depth = depths.get(span.spanId)
+    if (depth !== undefined) return depth
+    depth = 0
+    const seen = new Set<string>([span.spanId])
+    for (let p = span.parentSpanId; p !== undefined && !seen.has(p); ) {
+      const parent = byId.get(p)
+      if (parent === undefined) break
+      seen.add(p)
+      depth++
+      p = parent.parentSpanId
+    }
+    depths.set(span.spanId, depth)
+    return depth
+  }
+  const order = new Map<CapturedSpan, number>()
+  input.forEach((span, i) => order.set(span, i))
+  return [...input].sort((a, b) => {
+    if (a.start !== b.start) return a.start < b.start ? -1 : 1
+    return depthOf(a) - depthOf(b) || (order.get(a) as number) - (order.get(b) as number)
+  })
 }
