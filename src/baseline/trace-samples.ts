@@ -91,8 +91,3 @@ function summariseRun(traces: readonly Trace[]): Map<string, RunFigures> {
   }
   return out
 }
-
-/** True when `value` is a {@link TraceSamples}. */
-export function isTraceSamples(value: unknown): value is TraceSamples {
-  return value instanceof TraceSamples
-}

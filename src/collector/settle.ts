@@ -101,6 +101,12 @@ export function settleTrace(store: TraceStore, traceId: string, options: SettleO
     return Promise.resolve(store.trace(traceId))
   }
   return new Promise<Trace>((resolve, reject) => {
+    // Whether the entry span is in is tracked as spans arrive, so each arrival costs a comparison
+    // rather than a scan of every span so far (quadratic for a large trace).
+    let entrySeen = harnessSpanId !== undefined && store.spans(traceId).some((s) => s.parentSpanId === harnessSpanId)
+    const settled = (): boolean => harnessSpanId === undefined
+      ? isSettled(store, traceId, harnessSpanId)
+      : entrySeen && store.openSpanCount(traceId) === 0
     let timer: NodeJS.Timeout | undefined
     const finish = (error?: Error): void => {
       unwatch()
@@ -115,7 +121,7 @@ export function settleTrace(store: TraceStore, traceId: string, options: SettleO
       timer = setTimeout(evaluate, ms)
     }
     const evaluate = (): void => {
-      if (!isSettled(store, traceId, harnessSpanId)) return
+      if (!settled()) return
       const now = performance.now()
       const quietFor = now - (store.lastArrival(traceId) ?? now)
       if (quietFor < quietMs) return recheckIn(quietMs - quietFor)
@@ -130,7 +136,9 @@ export function settleTrace(store: TraceStore, traceId: string, options: SettleO
     }
     const unwatch = store.watch(traceId, (event) => {
       if (event.type === 'limit') return finish(store.limitError(traceId))
-      if (event.type !== 'log') evaluate()
+      if (event.type === 'log') return
+      if (event.type === 'end' && event.span.parentSpanId === harnessSpanId) entrySeen = true
+      evaluate()
     })
     const timeout = setTimeout(() => {
       const reasons = unsettledReasons(store, traceId, harnessSpanId)

@@ -1,7 +1,7 @@
 import { formatStructure } from '../baseline/format-comparison.js'
 import type { ComparisonReport, ScenarioComparison } from '../compare/types.js'
 import { formatMs } from '../model/render-trace.js'
-import { escapeMarkdown, markdownTable } from '../reporter/markdown-report.js'
+import { codeBlock, codeSpan, escapeMarkdown, markdownTable } from '../reporter/markdown-report.js'
 import {
   describeAttributeChange,
   describeOutcome,
@@ -29,8 +29,8 @@ export function formatComparisonMarkdown(report: ComparisonReport): string {
     `## ${report.summary.regression ? '✗' : '✓'} tracewright compare`,
     `**${escapeMarkdown(describeOutcome(report))}**`,
     [
-      `- base: ${inlineCode(describeSide(report.base))}`,
-      `- head: ${inlineCode(describeSide(report.head))}`,
+      `- base: ${codeSpan(describeSide(report.base))}`,
+      `- head: ${codeSpan(describeSide(report.head))}`,
       `- ${escapeMarkdown(describeSettings(report))}`,
     ].join('\n'),
   ]
@@ -72,17 +72,4 @@ function scenarioBlocks(scenario: ScenarioComparison): string[] {
     blocks.push('Behaviour (attribute values only one version has):', codeBlock('diff', lines))
   }
   return blocks
-}
-
-function inlineCode(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length))
-  const fence = '`'.repeat(longest + 1)
-  return `${fence}${longest > 0 ? ` ${text} ` : text}${fence}`
-}
-
-/** A fenced block whose fence is longer than any backtick run inside it. */
-function codeBlock(language: string, lines: readonly string[]): string {
-  const longest = Math.max(0, ...lines.flatMap((l) => (l.match(/`+/g) ?? []).map((run) => run.length)))
-  const fence = '`'.repeat(Math.max(3, longest + 1))
-  return [`${fence}${language}`, ...lines, fence].join('\n')
 }
