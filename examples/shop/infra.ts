@@ -80,8 +80,8 @@ export async function requireInfrastructure(): Promise<void> {
   if (missing.length > 0) {
     throw new Error(
       `Failed to reach the infrastructure these tests run against:\n${missing.join('\n')}\n` +
-        'Please start it (e.g. `service postgresql start`, `service redis-server start`, `service rabbitmq-server start`), ' +
-        'point the variables above at it, or set TRACEWRIGHT_SKIP_INFRA=1 to exclude these tests.',
+        'Please start them with `bash scripts/services.sh up` (it installs what is missing), ' +
+        'point the variables above at running servers, or set TRACEWRIGHT_SKIP_INFRA=1 to exclude these tests.',
     )
   }
 }

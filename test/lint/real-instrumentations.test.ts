@@ -3,6 +3,7 @@ import { trace as otelTrace } from '@opentelemetry/api'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { lintTrace, startService } from 'tracewright'
 import type { Service, Trace } from 'tracewright'
+import { infraUrls, requireInfrastructure, skipInfra } from '../../examples/shop/infra.js'
 import { BUILT_IN_RULES } from '../../src/lint/rules/index.js'
 import { createLintContext } from '../../src/lint/lint-trace.js'
 
@@ -62,21 +63,20 @@ describe('an express 5 service: @opentelemetry/instrumentation-express, -http (s
   })
 })
 
-// PostgreSQL, Redis and RabbitMQ run on the development machines and in CI; TRACEWRIGHT_SKIP_INFRA=1
-// leaves these tests out where they do not.
-const skipInfra = process.env['TRACEWRIGHT_SKIP_INFRA'] === '1'
-
-describe.skipIf(skipInfra)('the same service on real data stores: @opentelemetry/instrumentation-pg, -ioredis and -amqplib', () => {
+// PostgreSQL, Redis and RabbitMQ: `bash scripts/services.sh up` starts them; without them these tests
+// fail with one message naming that script, and TRACEWRIGHT_SKIP_INFRA=1 leaves them out.
+describe.skipIf(skipInfra('the lint tests on pg, ioredis and amqplib'))('the same service on real data stores: @opentelemetry/instrumentation-pg, -ioredis and -amqplib', () => {
   let svc: Service
   beforeAll(async () => {
+    await requireInfrastructure()
     svc = await startService({
       command: [...registered(here('fixtures/shop-express.mjs'))],
       ready: { http: '/health' },
       name: 'shop',
       env: {
-        PG_URL: process.env['DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test',
-        REDIS_URL: process.env['REDIS_URL'] ?? 'redis://127.0.0.1:6379',
-        AMQP_URL: process.env['AMQP_URL'] ?? 'amqp://guest:guest@127.0.0.1:5672',
+        PG_URL: infraUrls.postgres,
+        REDIS_URL: infraUrls.redis,
+        AMQP_URL: infraUrls.rabbitmq,
       },
     })
   })
