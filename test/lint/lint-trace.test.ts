@@ -152,7 +152,7 @@ describe('config', () => {
   })
 })
 
-describe('speed', () => {
+describe('a large trace', () => {
   // A batch request: one entry span and 1,428 copies of the conforming request's work below it
   // (queries, HTTP and gRPC calls with their downstream SERVER spans, messages, rendering).
   function bigTrace(): Trace {
@@ -170,17 +170,11 @@ describe('speed', () => {
     return new Trace(spans)
   }
 
-  test('a 10,000-span trace lints well under 50 ms', () => {
+  // How long it takes is measured by `npm run bench` (bench/lint-trace.ts), not asserted here.
+  test('a 10,000-span conforming trace lints with no violation', () => {
     const trace = bigTrace()
     expect(trace.size).toBeGreaterThan(9_990)
     expect(lintTrace(trace)).toEqual([])
-    lintTrace(trace) // index the trace and warm the code up
-    const runs = Array.from({ length: 10 }, () => {
-      const started = performance.now()
-      lintTrace(trace)
-      return performance.now() - started
-    })
-    expect(Math.min(...runs)).toBeLessThan(50)
   })
 })
 
