@@ -1,4 +1,4 @@
-import type { Trace } from '../model/trace.js'
+import type { Trace } from '../select/trace.js'
 import { UsageError } from '../errors.js'
 import type { RequestOptions, RequestSpec, TracedResponse } from '../harness/types.js'
 import { TraceSamples } from './trace-samples.js'
