@@ -15,20 +15,7 @@ import type { LintConfig, LintFinding, LintViolation } from './types.js'
 
 /** The spans in the order of the rendered tree: each root, then its subtree depth first. */
 function treeOrder(tree: TraceTree): CapturedSpan[] {
-  const out: CapturedSpan[] = []
-  const stack: CapturedSpan[] = []
-  const spans = tree.spans()
-  for (let i = spans.length - 1; i >= 0; i--) {
-    const span = spans[i] as CapturedSpan
-    if (tree.parent(span) === undefined) stack.push(span)
-  }
-  while (stack.length > 0) {
-    const span = stack.pop() as CapturedSpan
-    out.push(span)
-    const children = tree.children(span)
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as CapturedSpan)
-  }
-  return out
+  return tree.roots.flatMap((root) => [root, ...tree.descendants(root)])
 }
 
 /**
