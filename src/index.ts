@@ -101,11 +101,11 @@ export type {
   SideKey,
   SideSamples,
 } from './compare/types.js'
-export { formatComparisonText } from './report/comparison-text.js'
-export type { ComparisonTextOptions } from './report/comparison-text.js'
-export { formatComparisonMarkdown } from './report/comparison-markdown.js'
-export { formatComparisonJson } from './report/comparison-json.js'
-export { formatComparisonHtml } from './report/comparison-html.js'
+export { formatComparisonText } from './report/comparison/comparison-text.js'
+export type { ComparisonTextOptions } from './report/comparison/comparison-text.js'
+export { formatComparisonMarkdown } from './report/comparison/comparison-markdown.js'
+export { formatComparisonJson } from './report/comparison/comparison-json.js'
+export { formatComparisonHtml } from './report/comparison/comparison-html.js'
 export { toOtlpJson } from './report/otlp-json.js'
 export type { OtlpJsonKeyValue, OtlpJsonTraces, OtlpJsonValue } from './report/otlp-json.js'
 

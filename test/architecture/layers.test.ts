@@ -12,10 +12,9 @@ const LAYERS: Layers = [
   ['src/select'],
   ['src/collector', 'src/baseline', 'src/lint'],
   ['src/harness'],
-  ['src/compare', 'matchers'],
-  ['src/reporter'],
+  ['src/compare'],
   ['src/report'],
-  ['src/cli'],
+  ['src/cli', 'matchers'],
 ]
 
 /**

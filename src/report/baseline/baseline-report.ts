@@ -1,7 +1,7 @@
-import type { EnvironmentFingerprint } from '../baseline/baseline-file.js'
-import type { BaselineComparison, StructureChange } from '../baseline/compare-baseline.js'
-import type { Comparison } from '../baseline/statistics.js'
-import type { BaselineTaskMeta, OperationFigures, ResultEnvironment } from '../baseline/task-meta.js'
+import type { EnvironmentFingerprint } from '../../baseline/baseline-file.js'
+import type { BaselineComparison, StructureChange } from '../../baseline/compare-baseline.js'
+import type { Comparison } from '../../baseline/statistics.js'
+import type { BaselineTaskMeta, OperationFigures, ResultEnvironment } from '../../baseline/task-meta.js'
 
 export type { OperationFigures, ResultEnvironment }
 

@@ -1,6 +1,6 @@
-import type { ReportSpan, ReportTrace } from '../compare/types.js'
-import { formatMs } from '../model/render-trace.js'
-import { escapeHtml, svgNumber, truncateMiddle } from './html.js'
+import type { ReportSpan, ReportTrace } from '../../compare/types.js'
+import { formatMs } from '../../model/render-trace.js'
+import { escapeHtml, svgNumber, truncateMiddle } from '../html.js'
 
 const WIDTH = 600
 const LABEL_WIDTH = 230
