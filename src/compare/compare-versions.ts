@@ -2,6 +2,7 @@ import { currentEnvironment } from '../baseline/baseline-file.js'
 import { createRandom } from '../baseline/random.js'
 import { TraceSamples } from '../baseline/trace-samples.js'
 import { ServiceStartError, UsageError } from '../errors.js'
+import { requireNumber, wholeNumber } from '../number-option.js'
 import { startService } from '../harness/start-service.js'
 import type { Readiness } from '../harness/readiness.js'
 import type { Service } from '../harness/types.js'
@@ -96,8 +97,8 @@ export interface CompareVersionsOptions extends DecisionOptions {
  * ```
  */
 export async function compareVersions(options: CompareVersionsOptions): Promise<ComparisonReport> {
-  const rounds = wholeNumber(options.rounds ?? 20, 'rounds', 1)
-  const warmup = wholeNumber(options.warmup ?? 3, 'warmup', 0)
+  const rounds = requireNumber(options.rounds ?? 20, 'rounds', wholeNumber(1), 'compare versions', 'must')
+  const warmup = requireNumber(options.warmup ?? 3, 'warmup', wholeNumber(0), 'compare versions', 'must')
   const settings = resolveComparisonSettings(options, rounds, warmup, 'compare versions')
   const names = Object.keys(options.scenarios)
   if (names.length === 0) throw new UsageError('Failed to compare versions: there are no scenarios. Please give at least one.')
@@ -206,11 +207,4 @@ async function startBoth(base: ResolvedVersion, head: ResolvedVersion, name: str
   if (a.status === 'fulfilled' && b.status === 'fulfilled') return [a.value, b.value]
   await Promise.all([a, b].map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)))
   throw a.status === 'rejected' ? a.reason : (b as PromiseRejectedResult).reason
-}
-
-function wholeNumber(value: number, option: string, min: number): number {
-  if (!Number.isInteger(value) || value < min) {
-    throw new UsageError(`Failed to compare versions: ${option} must be a whole number ≥ ${min}, got ${String(value)}.`)
-  }
-  return value
 }
