@@ -8,7 +8,7 @@ const root = fileURLToPath(new URL('../../', import.meta.url))
 /** DESIGN.md's parts, lowest first; a part imports only parts on earlier lines. */
 const LAYERS: Layers = [
   ['src/errors.ts'],
-  ['src/number-option.ts'],
+  ['src/number-option.ts', 'src/schema.ts'],
   ['src/model'],
   ['src/select'],
   ['src/collector', 'src/baseline', 'src/lint'],
