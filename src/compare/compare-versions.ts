@@ -29,6 +29,8 @@ export interface VersionOptions {
   /** When the version is ready for requests. Default `{ http: '/health' }`. */
   readonly ready?: Readiness
   /** How long to wait for readiness, ms. Default 10,000. */
+  readonly timeoutMs?: number
+  /** @deprecated Use `timeoutMs`; read when `timeoutMs` is not given. */
   readonly timeout?: number
 }
 
@@ -198,7 +200,7 @@ async function startBoth(base: ResolvedVersion, head: ResolvedVersion, name: str
     name,
     env: version.env,
     ...(version.options.cwd === undefined ? {} : { cwd: version.options.cwd }),
-    ...(version.options.timeout === undefined ? {} : { timeout: version.options.timeout }),
+    ...(startTimeoutMs(version.options) === undefined ? {} : { timeout: startTimeoutMs(version.options) as number }),
   }).catch((error: unknown) => {
     if (error instanceof ServiceStartError) throw new ServiceStartError(`The ${version.side} version did not start. ${error.message}`, { cause: error })
     throw error
@@ -207,4 +209,9 @@ async function startBoth(base: ResolvedVersion, head: ResolvedVersion, name: str
   if (a.status === 'fulfilled' && b.status === 'fulfilled') return [a.value, b.value]
   await Promise.all([a, b].map((r) => (r.status === 'fulfilled' ? r.value.stop() : undefined)))
   throw a.status === 'rejected' ? a.reason : (b as PromiseRejectedResult).reason
+}
+
+// `timeout` was this option's name before times carried their unit; it is still read.
+function startTimeoutMs(options: VersionOptions): number | undefined {
+  return options.timeoutMs ?? options.timeout
 }
