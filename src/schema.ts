@@ -28,7 +28,9 @@ const schema = (expected: string, accepts: (value: unknown) => boolean): Schema 
   check: (value, path) => (accepts(value) ? undefined : { path, expected, got: value }),
 })
 
+/** A string. */
 export const string: Schema = schema('a string', (v) => typeof v === 'string')
+/** `true` or `false`. */
 export const boolean: Schema = schema('true or false', (v) => typeof v === 'boolean')
 /** Any number, Infinity included (structured clone keeps it; JSON writes it as null). */
 export const number: Schema = schema('a number', (v) => typeof v === 'number')
@@ -41,6 +43,7 @@ export function literal(expected: string | number | boolean): Schema {
   return schema(JSON.stringify(expected), (v) => v === expected)
 }
 
+/** A plain object: not null, not an array. */
 export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -21,11 +21,6 @@ export type Verdict = 'slower' | 'faster' | 'unchanged' | 'inconclusive'
 /**
  * How {@link compareSamples} decides. Every field is optional; the defaults
  * ({@link DECISION_DEFAULTS}) suit CI gates.
- *
- * @example
- * ```ts
- * const options: CompareOptions = { paired: true, minRelativeEffect: 0.05, minAbsoluteEffectMs: 0.5 }
- * ```
  */
 export interface CompareOptions {
   /** Smallest relative change worth reporting, as a fraction. Default 0.1 (10%). */

@@ -46,16 +46,6 @@ export interface ComparisonProgress {
 
 /**
  * Options of {@link compareVersions}.
- *
- * @example
- * ```ts
- * const options: CompareVersionsOptions = {
- *   base: { command: 'node --import tracewright/register v1/server.mjs' },
- *   head: { command: 'node --import tracewright/register v2/server.mjs' },
- *   scenarios: { 'get order': 'GET /orders/42' },
- *   rounds: 20,
- * }
- * ```
  */
 export interface CompareVersionsOptions extends DecisionOptions {
   readonly base: VersionOptions

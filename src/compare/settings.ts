@@ -7,11 +7,6 @@ import type { ComparisonSettings } from './types.js'
 /**
  * How every comparison decides, live or stored: the options {@link resolveComparisonSettings}
  * fills in.
- *
- * @example
- * ```ts
- * const decision: DecisionOptions = { threshold: 0.2, minAbsoluteEffectMs: 0.5, failOnStructure: true }
- * ```
  */
 export interface DecisionOptions {
   /** Smallest relative change reported, a fraction. Default 0.1 (10%). */

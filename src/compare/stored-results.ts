@@ -12,11 +12,6 @@ import type { ComparisonReport, ReportTrace, ScenarioComparison, SideSamples } f
 
 /**
  * Options of {@link compareStoredResults}.
- *
- * @example
- * ```ts
- * const options: CompareStoredResultsOptions = { baseFile: 'main.json', headFile: 'pr.json#head', threshold: 0.2 }
- * ```
  */
 export interface CompareStoredResultsOptions extends DecisionOptions {
   /**

@@ -56,10 +56,12 @@ export class TraceTree implements TraceView {
     return this.#input.length
   }
 
+  /** Every span whose parent is not in the trace, earliest first. */
   get roots(): readonly CapturedSpan[] {
     return this.#indexed.roots
   }
 
+  /** From the earliest start to the latest end, in milliseconds. */
   get durationMs(): number {
     let start: bigint | undefined
     let end: bigint | undefined
@@ -70,18 +72,22 @@ export class TraceTree implements TraceView {
     return start === undefined || end === undefined ? 0 : Number(end - start) / 1e6
   }
 
+  /** Every span, in start order. */
   spans(): readonly CapturedSpan[] {
     return this.#indexed.sorted
   }
 
+  /** The span with this id, if it is in the trace. */
   spanById(spanId: string): CapturedSpan | undefined {
     return this.#indexed.byId.get(spanId)
   }
 
+  /** The parent of `span` within this trace, or undefined for a root. */
   parent(span: CapturedSpan): CapturedSpan | undefined {
     return span.parentSpanId === undefined ? undefined : this.#indexed.byId.get(span.parentSpanId)
   }
 
+  /** Direct children of `span`, in start order. */
   children(span: CapturedSpan): readonly CapturedSpan[] {
     return this.#indexed.children.get(span.spanId) ?? []
   }

@@ -13,11 +13,6 @@ import {
 
 /**
  * Options of {@link formatComparisonText}.
- *
- * @example
- * ```ts
- * const options: ComparisonTextOptions = { color: process.stdout.isTTY }
- * ```
  */
 export interface ComparisonTextOptions {
   /** Colour verdicts with ANSI escapes. Default false. */
