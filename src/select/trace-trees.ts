@@ -1,13 +1,15 @@
 import type { TraceTree } from '../model/trace-tree.js'
 import type { Trace } from './trace.js'
 
-// Each Trace's tree, kept apart from the class so the selector engine, which Trace itself uses, can
-// read a trace's spans without importing Trace (no cycle) and without recording them for `traceOf`.
-const trees = new WeakMap<Trace, TraceTree>()
+// How to get a Trace's tree, handed over by Trace's static block (the only code that can read its
+// private field). It lives apart from the class so the selector engine, which Trace itself uses,
+// can read a trace's spans without importing Trace: no import cycle, and no per-trace WeakMap
+// entry on the request path.
+let readTree: ((trace: Trace) => TraceTree) | undefined
 
-/** Records `tree` as the spans of `trace`; called once, by Trace's constructor. */
-export function attachTree(trace: Trace, tree: TraceTree): void {
-  trees.set(trace, tree)
+/** Called once, by Trace's static block. */
+export function provideTreeReader(reader: (trace: Trace) => TraceTree): void {
+  readTree = reader
 }
 
 /**
@@ -15,7 +17,9 @@ export function attachTree(trace: Trace, tree: TraceTree): void {
  * lint, samples, reports), because reading it does not mark each span as seen in this trace.
  */
 export function treeOf(trace: Trace): TraceTree {
-  const tree = trees.get(trace)
-  if (tree === undefined) throw new TypeError('Failed to read the trace: it is not a tracewright Trace. Please pass a trace from svc.request(), a TraceStore or `new Trace(spans)`.')
-  return tree
+  try {
+    return (readTree as (trace: Trace) => TraceTree)(trace)
+  } catch (error) {
+    throw new TypeError('Failed to read the trace: it is not a tracewright Trace. Please pass a trace from svc.request(), a TraceStore or `new Trace(spans)`.', { cause: error })
+  }
 }

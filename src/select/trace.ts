@@ -6,7 +6,7 @@ import type { TraceInit, TraceView } from '../model/trace-tree.js'
 import { SpanLookupError } from '../errors.js'
 import { closestSpans, describeSelector, selectSpans } from './select-spans.js'
 import type { Selector } from './selector.js'
-import { attachTree, treeOf } from './trace-trees.js'
+import { provideTreeReader, treeOf } from './trace-trees.js'
 
 export type { TraceInit } from '../model/trace-tree.js'
 
@@ -41,11 +41,14 @@ export class Trace implements TraceView {
 
   readonly #tree: TraceTree
 
+  static {
+    provideTreeReader((trace) => trace.#tree)
+  }
+
   constructor(spans: Iterable<CapturedSpan>, init: TraceInit = {}) {
     this.#tree = new TraceTree(spans, init)
     this.traceId = this.#tree.traceId
     this.logs = this.#tree.logs
-    attachTree(this, this.#tree)
   }
 
   // Spans handed out by this trace remember it, so span matchers can find their relatives. Done
