@@ -5,7 +5,7 @@ import type { ImportEdge, Layers } from './import-graph.js'
 
 const root = fileURLToPath(new URL('../../', import.meta.url))
 
-/** DESIGN.md's parts, lowest first; a part imports only parts on earlier lines. */
+/** DESIGN.md's parts in the order they may depend on each other, lowest first: a part imports only parts on earlier lines. */
 const LAYERS: Layers = [
   ['src/errors.ts'],
   ['src/number-option.ts', 'src/schema.ts'],
