@@ -16,7 +16,7 @@ export type {
 
 export { Trace, traceOf } from './select/trace.js'
 export { selfTimeMs } from './model/trace-tree.js'
-export type { TraceInit } from './model/trace-tree.js'
+export type { TraceInit, TraceView } from './model/trace-tree.js'
 export type { CapturedLog } from './model/captured-log.js'
 export { renderTrace, formatMs } from './model/render-trace.js'
 export { findTraceBreaks } from './model/trace-breaks.js'
