@@ -1,7 +1,7 @@
 import type { MatcherState, SyncMatcherResult } from 'vitest'
 import { formatMs } from '../src/model/render-trace.js'
 import { isCapturedSpan } from '../src/model/captured-span.js'
-import { Trace } from '../src/model/trace.js'
+import { Trace } from '../src/select/trace.js'
 import { assertMilliseconds, describeReceived, formatFailure, spanLabel, traceOfSpan } from './failure-message.js'
 
 /**

@@ -1,6 +1,6 @@
 import type { MatcherState, SyncMatcherResult } from 'vitest'
 import { formatMs } from '../src/model/render-trace.js'
-import { selfTimeMs } from '../src/model/trace.js'
+import { selfTimeMs } from '../src/model/trace-tree.js'
 import { assertMilliseconds, assertSpan, formatFailure, spanLabel, traceOfSpan } from './failure-message.js'
 
 /**

@@ -14,8 +14,10 @@ export type {
   WaitForSpanOptions,
 } from './harness/types.js'
 
-export { Trace, traceOf, selfTimeMs } from './model/trace.js'
-export type { TraceInit } from './model/trace.js'
+export { Trace, traceOf } from './select/trace.js'
+export { selfTimeMs } from './model/trace-tree.js'
+export type { TraceInit, TraceView } from './model/trace-tree.js'
+export type { CapturedLog } from './model/captured-log.js'
 export { renderTrace, formatMs } from './model/render-trace.js'
 export { findTraceBreaks } from './model/trace-breaks.js'
 export type { TraceBreak } from './model/trace-breaks.js'
@@ -61,7 +63,7 @@ export type {
 } from './select/selector.js'
 
 export { TraceStore } from './collector/trace-store.js'
-export type { CapturedLog, TraceEvent, TraceStoreOptions } from './collector/trace-store.js'
+export type { TraceEvent, TraceStoreOptions } from './collector/trace-store.js'
 export { startCollector, linkLogLine } from './collector/start-collector.js'
 export type { Collector, CollectorOptions } from './collector/start-collector.js'
 export { settleTrace } from './collector/settle.js'
@@ -99,11 +101,11 @@ export type {
   SideKey,
   SideSamples,
 } from './compare/types.js'
-export { formatComparisonText } from './report/comparison-text.js'
-export type { ComparisonTextOptions } from './report/comparison-text.js'
-export { formatComparisonMarkdown } from './report/comparison-markdown.js'
-export { formatComparisonJson } from './report/comparison-json.js'
-export { formatComparisonHtml } from './report/comparison-html.js'
+export { formatComparisonText } from './report/comparison/comparison-text.js'
+export type { ComparisonTextOptions } from './report/comparison/comparison-text.js'
+export { formatComparisonMarkdown } from './report/comparison/comparison-markdown.js'
+export { formatComparisonJson } from './report/comparison/comparison-json.js'
+export { formatComparisonHtml } from './report/comparison/comparison-html.js'
 export { toOtlpJson } from './report/otlp-json.js'
 export type { OtlpJsonKeyValue, OtlpJsonTraces, OtlpJsonValue } from './report/otlp-json.js'
 

@@ -4,6 +4,8 @@ import {
 import { cpus } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { BaselineError } from '../errors.js'
+import { array, describeProblem, findProblem, finite, isObject, labelled, number, object, record, schemaVersionProblem, string } from '../schema.js'
+import type { PathStep, Schema } from '../schema.js'
 
 /** How long a writer waits for another process's lock on the same baseline file. */
 const LOCK_WAIT_MS = 10_000
@@ -93,32 +95,33 @@ export function readBaselineFile(path: string): BaselineFileData | undefined {
   return validateBaseline(path, data)
 }
 
+/** The shape of an {@link EnvironmentFingerprint}, for every reader of stored results. */
+export const FINGERPRINT_SCHEMA: Schema = object({ cpu: string, cores: number, node: string, os: string })
+
+const quoted = (step: PathStep | undefined): string => JSON.stringify(step)
+
+const BASELINE_SCHEMA: Schema = object({
+  tests: labelled(record(labelled(object({
+    runs: number,
+    environment: FINGERPRINT_SCHEMA,
+    keys: record(labelled(object({ count: number, durationMs: array(finite()), selfMs: array(finite()) }),
+      (path) => `key ${quoted(path[3])} of test ${quoted(path[1])} is malformed`)),
+  }), (path) => `test ${quoted(path[1])} is malformed`)), () => 'it has no tests'),
+})
+
 function validateBaseline(path: string, data: unknown): BaselineFileData {
   const fail = (what: string): never => {
     throw new BaselineError(`Failed to read baseline file ${path}: ${what}. Please restore it from version control, or delete it and record a new one with \`vitest -u\`.`)
   }
-  if (typeof data !== 'object' || data === null) return fail('it is not a tracewright baseline (expected an object)')
-  const version = (data as { schemaVersion?: unknown }).schemaVersion
-  if (typeof version !== 'number') return fail('it has no schemaVersion')
-  if (version > BASELINE_SCHEMA_VERSION) {
-    throw new BaselineError(`Failed to read baseline file ${path}: it was written by a newer tracewright (schema ${version}; this version reads ${BASELINE_SCHEMA_VERSION}). Please upgrade tracewright; the file was left as it is.`)
+  if (!isObject(data)) return fail('it is not a tracewright baseline (expected an object)')
+  const version = schemaVersionProblem(data, BASELINE_SCHEMA_VERSION)
+  if (version !== undefined && 'newer' in version) {
+    throw new BaselineError(`Failed to read baseline file ${path}: it was written by a newer tracewright (schema ${version.newer}; this version reads ${BASELINE_SCHEMA_VERSION}). Please upgrade tracewright; the file was left as it is.`)
   }
-  if (version !== BASELINE_SCHEMA_VERSION) return fail(`schema ${version} is not supported`)
-  const tests = (data as { tests?: unknown }).tests
-  if (typeof tests !== 'object' || tests === null) return fail('it has no tests')
-  for (const [name, entry] of Object.entries(tests)) {
-    const e = entry as Partial<BaselineEntry> | null
-    if (typeof e !== 'object' || e === null || typeof e.keys !== 'object' || e.keys === null || typeof e.runs !== 'number' || typeof e.environment !== 'object') {
-      fail(`test ${JSON.stringify(name)} is malformed`)
-    }
-    for (const [key, k] of Object.entries((e as BaselineEntry).keys)) {
-      const ok = typeof k === 'object' && k !== null && typeof k.count === 'number' &&
-        Array.isArray(k.durationMs) && k.durationMs.every((v) => typeof v === 'number' && Number.isFinite(v)) &&
-        Array.isArray(k.selfMs) && k.selfMs.every((v) => typeof v === 'number' && Number.isFinite(v))
-      if (!ok) fail(`key ${JSON.stringify(key)} of test ${JSON.stringify(name)} is malformed`)
-    }
-  }
-  return data as BaselineFileData
+  if (version !== undefined) return fail(version.problem)
+  const problem = findProblem(BASELINE_SCHEMA, data)
+  if (problem !== undefined) fail(describeProblem(problem))
+  return data as unknown as BaselineFileData
 }
 
 /**

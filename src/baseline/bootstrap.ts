@@ -18,11 +18,6 @@ export interface BootstrapIntervals {
 
 /**
  * How to resample.
- *
- * @example
- * ```ts
- * const options: BootstrapOptions = { resamples: 2000, confidence: 0.95, random: createRandom(42) }
- * ```
  */
 export interface BootstrapOptions {
   readonly resamples: number

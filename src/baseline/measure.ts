@@ -1,5 +1,6 @@
-import type { Trace } from '../model/trace.js'
+import type { Trace } from '../select/trace.js'
 import { UsageError } from '../errors.js'
+import { requireNumber, wholeNumber } from '../number-option.js'
 import type { RequestOptions, RequestSpec, TracedResponse } from '../harness/types.js'
 import { TraceSamples } from './trace-samples.js'
 
@@ -32,8 +33,8 @@ export async function measureRuns(
 ): Promise<TraceSamples> {
   const runs = options.runs ?? 30
   const warmup = options.warmup ?? 3
-  if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`Failed to measure: runs must be a whole number ≥ 1, got ${String(runs)}.`)
-  if (!Number.isInteger(warmup) || warmup < 0) throw new UsageError(`Failed to measure: warmup must be a whole number ≥ 0, got ${String(warmup)}.`)
+  requireNumber(runs, 'runs', wholeNumber(1), 'measure', 'must')
+  requireNumber(warmup, 'warmup', wholeNumber(0), 'measure', 'must')
   const showProgress = options.progress ?? (process.stderr.isTTY === true && !process.env['CI'])
   const collected: Trace[][] = []
   const total = warmup + runs

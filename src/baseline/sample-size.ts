@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js'
+import { between, finiteAtLeast, probability, requireNumber } from '../number-option.js'
 import { normalQuantile } from './normal-distribution.js'
 
 /**
@@ -78,16 +78,14 @@ export function samplesNeeded(relativeChange: number, cv: number, options: Sampl
   const alpha = options.alpha ?? DECISION_DEFAULTS.alpha
   const confidence = options.confidence ?? DECISION_DEFAULTS.confidence
   const minRelativeEffect = options.minRelativeEffect ?? 0
-  requireInRange('relativeChange', relativeChange, 0, Number.POSITIVE_INFINITY, 'a change of 0.2 means 20% slower')
-  requireInRange('power', power, 0, 1, 'e.g. 0.9')
-  requireInRange('alpha', alpha, 0, 1, 'e.g. 0.01')
-  requireInRange('confidence', confidence, 0, 1, 'e.g. 0.95')
-  if (!(Number.isFinite(minRelativeEffect) && minRelativeEffect >= 0)) {
-    throw new UsageError(`Failed to plan a sample size: minRelativeEffect is ${String(minRelativeEffect)}. Please pass a finite number ≥ 0, e.g. 0.1 for 10%.`)
-  }
-  if (Number.isNaN(cv) || cv < 0) {
-    throw new UsageError(`Failed to plan a sample size: cv is ${String(cv)}. Please pass the coefficient of variation as a fraction ≥ 0, e.g. 0.2 for 20% noise.`)
-  }
+  const action = 'plan a sample size'
+  requireNumber(relativeChange, 'relativeChange', between(0, Number.POSITIVE_INFINITY, 'a relative change > 0', '0.2 for 20% slower'), action)
+  requireNumber(power, 'power', probability('0.9'), action)
+  requireNumber(alpha, 'alpha', probability('0.01'), action)
+  requireNumber(confidence, 'confidence', probability('0.95'), action)
+  requireNumber(minRelativeEffect, 'minRelativeEffect', finiteAtLeast(0, 'a finite number ≥ 0', '0.1 for 10%'), action)
+  // An infinite cv is allowed: no sample size is enough then.
+  requireNumber(cv, 'cv', { expected: 'the coefficient of variation as a fraction ≥ 0', example: '0.2 for 20% noise', accepts: (v) => v >= 0 }, action)
   if (!Number.isFinite(cv) || relativeChange <= minRelativeEffect) return Number.POSITIVE_INFINITY
   const paired = options.paired ?? false
   const variance = Math.log(1 + cv * cv)
@@ -125,10 +123,4 @@ function binomial(n: number, k: number): number {
   let result = 1
   for (let i = 1; i <= k; i++) result = (result * (n - k + i)) / i
   return result
-}
-
-function requireInRange(name: string, value: number, low: number, high: number, hint: string): void {
-  if (!(typeof value === 'number' && value > low && value < high)) {
-    throw new UsageError(`Failed to plan a sample size: ${name} is ${String(value)}, outside (${low}, ${high === Number.POSITIVE_INFINITY ? '∞' : high}). Please pass a number in that range (${hint}).`)
-  }
 }

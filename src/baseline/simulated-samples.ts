@@ -5,12 +5,6 @@ import type { Random } from './random.js'
  * each sample is the typical duration times log-normal noise (durations are positive and
  * right-skewed, and noise scales with the duration), and in paired rounds a drift factor that
  * hits both sides of a round alike (a noisy neighbour, a CPU frequency change).
- *
- * @example
- * ```ts
- * // 20 interleaved rounds: 20% drift shared by a round, 10% noise of each run, head 20% slower.
- * const scenario: NoiseScenario = { samples: 20, baseMs: 50, change: 0.2, cv: 0.1, sharedCv: 0.2 }
- * ```
  */
 export interface NoiseScenario {
   /** Samples a side; with `sharedCv`, rounds of one base and one head sample. */

@@ -1,7 +1,7 @@
 import { serviceOf } from '../model/captured-span.js'
 import type { CapturedSpan } from '../model/captured-span.js'
-import { ancestorsOf } from '../model/trace.js'
-import type { Trace } from '../model/trace.js'
+import { ancestorsOf } from '../select/trace.js'
+import type { Trace } from '../select/trace.js'
 
 /**
  * The identity of a span across runs: `service | span name | ancestor path` (ancestor names from

@@ -1,3 +1,4 @@
+import { finiteAtLeast, FINITE, probability, requireNumber, wholeNumber } from '../number-option.js'
 import { UsageError } from '../errors.js'
 import { bootstrapPaired, bootstrapUnpaired } from './bootstrap.js'
 import type { BootstrapIntervals } from './bootstrap.js'
@@ -20,11 +21,6 @@ export type Verdict = 'slower' | 'faster' | 'unchanged' | 'inconclusive'
 /**
  * How {@link compareSamples} decides. Every field is optional; the defaults
  * ({@link DECISION_DEFAULTS}) suit CI gates.
- *
- * @example
- * ```ts
- * const options: CompareOptions = { paired: true, minRelativeEffect: 0.05, minAbsoluteEffectMs: 0.5 }
- * ```
  */
 export interface CompareOptions {
   /** Smallest relative change worth reporting, as a fraction. Default 0.1 (10%). */
@@ -228,22 +224,17 @@ function resolveSettings(options: CompareOptions): Settings {
     resamples: options.resamples ?? DECISION_DEFAULTS.resamples,
     seed: options.seed ?? DEFAULT_SEED,
   }
-  requireOption('minRelativeEffect', settings.minRelativeEffect, (v) => Number.isFinite(v) && v >= 0, 'a fraction ≥ 0, e.g. 0.1 for 10%')
-  requireOption('minAbsoluteEffectMs', settings.minAbsoluteEffectMs, (v) => Number.isFinite(v) && v >= 0, 'a number of ms ≥ 0, e.g. 1')
-  requireOption('alpha', settings.alpha, (v) => v > 0 && v < 1, 'a probability between 0 and 1, e.g. 0.01')
-  requireOption('confidence', settings.confidence, (v) => v > 0 && v < 1, 'a probability between 0 and 1, e.g. 0.95')
-  requireOption('resamples', settings.resamples, (v) => Number.isInteger(v) && v >= 100, 'an integer ≥ 100, e.g. 2000')
-  requireOption('seed', settings.seed, Number.isFinite, 'a finite number, e.g. 42')
+  const action = 'compare samples'
+  requireNumber(settings.minRelativeEffect, 'minRelativeEffect', finiteAtLeast(0, 'a fraction ≥ 0', '0.1 for 10%'), action)
+  requireNumber(settings.minAbsoluteEffectMs, 'minAbsoluteEffectMs', finiteAtLeast(0, 'a number of ms ≥ 0', '1'), action)
+  requireNumber(settings.alpha, 'alpha', probability('0.01'), action)
+  requireNumber(settings.confidence, 'confidence', probability('0.95'), action)
+  requireNumber(settings.resamples, 'resamples', wholeNumber(100, '2000', 'an integer'), action)
+  requireNumber(settings.seed, 'seed', FINITE, action)
   if (typeof settings.paired !== 'boolean') {
     throw new UsageError(`Failed to compare samples: paired is ${String(settings.paired)}. Please pass true or false.`)
   }
   return settings
-}
-
-function requireOption(name: string, value: unknown, valid: (value: number) => boolean, expected: string): void {
-  if (typeof value !== 'number' || !valid(value)) {
-    throw new UsageError(`Failed to compare samples: ${name} is ${String(value)}. Please pass ${expected}.`)
-  }
 }
 
 function requireDurations(side: 'base' | 'head', values: readonly number[]): void {

@@ -1,4 +1,7 @@
+import { FINGERPRINT_SCHEMA } from './baseline-file.js'
 import type { EnvironmentFingerprint } from './baseline-file.js'
+import { array, boolean, both, literal, number, object, optional, record, rule, string } from '../schema.js'
+import type { Schema } from '../schema.js'
 import type { BaselineComparison } from './compare-baseline.js'
 
 /** Per span key, what the measured runs of one `toMatchBaseline` call did. */
@@ -37,3 +40,36 @@ export interface BaselineTaskMeta {
   readonly operations?: Readonly<Record<string, OperationFigures>>
   readonly environment?: ResultEnvironment
 }
+
+const STRUCTURE_CHANGE = object({ key: string, change: string, before: number, after: number, allowed: boolean })
+
+// Only what the formats read; Infinity is a number here (structured clone keeps it).
+const KEY_DURATION = object({
+  key: string,
+  comparison: object({
+    verdict: string,
+    ratio: number,
+    baseMedian: number,
+    headMedian: number,
+    ci: both(array(number), rule('two bounds', (v) => Array.isArray(v) && v.length === 2)),
+    advice: optional(string),
+  }),
+})
+
+/**
+ * The shape of a {@link BaselineTaskMeta}, checked by the reporter: the meta crossed a process
+ * boundary and may come from another tracewright version. A call either recorded, found no
+ * baseline (`missing`), or compared.
+ */
+export const BASELINE_TASK_META_SCHEMA: Schema = both(object({
+  file: string,
+  test: string,
+  recorded: boolean,
+  missing: optional(literal(true)),
+  comparison: optional(object({ advisory: boolean, failures: array(string), structure: array(STRUCTURE_CHANGE), durations: array(KEY_DURATION) })),
+  operations: optional(record(object({ spans: number, errors: number, medianMs: number, selfMedianMs: number }))),
+  environment: optional(object({ current: FINGERPRINT_SCHEMA, baseline: optional(FINGERPRINT_SCHEMA) })),
+}), rule('exactly one of recorded, missing or a comparison', (value) => {
+  const entry = value as Partial<BaselineTaskMeta>
+  return entry.missing !== undefined ? !entry.recorded && entry.comparison === undefined : entry.comparison !== undefined || entry.recorded === true
+}))

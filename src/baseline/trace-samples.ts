@@ -1,5 +1,6 @@
-import type { Trace } from '../model/trace.js'
-import { selfTimeMs, traceInternals } from '../model/trace.js'
+import type { Trace } from '../select/trace.js'
+import { selfTimeMs } from '../model/trace-tree.js'
+import { treeOf } from '../select/trace-trees.js'
 import { spanKey } from './span-key.js'
 
 /** Per span key, one entry per measured run. */
@@ -79,14 +80,15 @@ export class TraceSamples {
 function summariseRun(traces: readonly Trace[]): Map<string, RunFigures> {
   const out = new Map<string, RunFigures>()
   for (const trace of traces) {
-    for (const span of traceInternals.spans(trace)) {
+    const tree = treeOf(trace)
+    for (const span of tree.spans()) {
       const key = spanKey(trace, span)
       let figures = out.get(key)
       if (figures === undefined) out.set(key, (figures = { count: 0, totalMs: 0, selfMs: 0, errors: 0 }))
       figures.count++
       if (span.status.code === 'ERROR') figures.errors++
       figures.totalMs += span.durationMs
-      figures.selfMs += selfTimeMs(span, traceInternals.children(trace, span))
+      figures.selfMs += selfTimeMs(span, tree.children(span))
     }
   }
   return out

@@ -2,14 +2,15 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { compareVersions } from '../compare/compare-versions.js'
+import type { VersionOptions } from '../compare/compare-versions.js'
 import { loadScenarios } from '../compare/scenarios.js'
 import { compareStoredResults } from '../compare/stored-results.js'
 import type { ComparisonReport } from '../compare/types.js'
 import { TracewrightError } from '../errors.js'
-import { formatComparisonHtml } from '../report/comparison-html.js'
-import { formatComparisonJson } from '../report/comparison-json.js'
-import { formatComparisonMarkdown } from '../report/comparison-markdown.js'
-import { formatComparisonText } from '../report/comparison-text.js'
+import { formatComparisonHtml } from '../report/comparison/comparison-html.js'
+import { formatComparisonJson } from '../report/comparison/comparison-json.js'
+import { formatComparisonMarkdown } from '../report/comparison/comparison-markdown.js'
+import { formatComparisonText } from '../report/comparison/comparison-text.js'
 import { parseCompareArgs } from './compare-args.js'
 import type { CompareArgs, ReportFormat } from './compare-args.js'
 import { createProgress } from './progress.js'
@@ -84,11 +85,11 @@ async function compareLive(args: Extract<CompareArgs, { mode: 'live' }>, io: Cli
   const scenarios = await loadScenarios(args.scenario)
   const interactive = io.stderr.isTTY === true && !io.env['CI']
   const progress = createProgress(io.stderr, { interactive, scenarios: Object.keys(scenarios).length, warmup: args.warmup })
-  const version = (command: string): { command: string; ready: typeof args.ready; cwd?: string; timeout?: number } => ({
+  const version = (command: string): VersionOptions => ({
     command,
     ready: args.ready,
     ...(args.cwd === undefined ? {} : { cwd: args.cwd }),
-    ...(args.startTimeout === undefined ? {} : { timeout: args.startTimeout }),
+    ...(args.startTimeout === undefined ? {} : { timeoutMs: args.startTimeout }),
   })
   try {
     return await compareVersions({

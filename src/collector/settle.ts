@@ -1,5 +1,5 @@
 import type { CapturedSpan } from '../model/captured-span.js'
-import type { Trace } from '../model/trace.js'
+import type { Trace } from '../select/trace.js'
 import { TraceTimeoutError } from '../errors.js'
 import type { TraceStore } from './trace-store.js'
 

@@ -1,17 +1,9 @@
+import type { CapturedLog } from '../model/captured-log.js'
 import type { CapturedSpan } from '../model/captured-span.js'
-import { Trace } from '../model/trace.js'
+import { Trace } from '../select/trace.js'
 import { TraceLimitError, UsageError } from '../errors.js'
 
-/** A log line the service wrote, linked to a trace (OTLP log record or a stdout/stderr line). */
-export interface CapturedLog {
-  readonly traceId: string
-  readonly spanId?: string
-  /** Nanoseconds since the Unix epoch (0n when unknown). */
-  readonly time: bigint
-  readonly severity?: string
-  readonly body: string
-  readonly source: 'otlp' | 'stdout' | 'stderr'
-}
+export type { CapturedLog } from '../model/captured-log.js'
 
 /**
  * Bounds of a {@link TraceStore}. `startService` and `startCollector` take the same two options.

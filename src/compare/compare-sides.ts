@@ -1,7 +1,5 @@
-import { compareSamples } from '../baseline/statistics.js'
-import type { CompareOptions } from '../baseline/statistics.js'
-import type { KeyDuration, StructureChange } from '../baseline/compare-baseline.js'
-import type { AttributeChange, ComparisonSummary, ScenarioComparison, SideKey, SideSamples } from './types.js'
+import { compareKeys } from '../baseline/compare-keys.js'
+import type { AttributeChange, ComparisonSummary, ScenarioComparison, SideSamples } from './types.js'
 
 /** How {@link compareSides} decides. */
 export interface SideComparisonOptions {
@@ -23,9 +21,9 @@ export interface SideComparisonOptions {
  * Compares what two versions did in one scenario. Structure is exact: a key only one side has,
  * or whose spans per run (the median over runs) differ, is a structural change, and so is a
  * behaviour attribute value (a new SQL statement, a new downstream host) only one side has.
- * Durations of keys both sides have go through {@link compareSamples}, paired when the runs were
- * interleaved rounds, with `alpha` split between the keys so that a scenario with many spans
- * does not raise more false alarms than one with few.
+ * Keys go through {@link compareKeys}, the core baselines use too: durations of keys both sides
+ * have are compared, paired when the runs were interleaved rounds, with `alpha` split between the
+ * keys so that a scenario with many spans does not raise more false alarms than one with few.
  *
  * @example
  * ```ts
@@ -35,33 +33,14 @@ export interface SideComparisonOptions {
  * ```
  */
 export function compareSides(name: string, base: SideSamples, head: SideSamples, options: SideComparisonOptions): ScenarioComparison {
-  const keys = [...new Set([...Object.keys(base.keys), ...Object.keys(head.keys)])].sort()
-  const present = (side: SideSamples, key: string): SideKey | undefined => {
-    const entry = side.keys[key]
-    return entry !== undefined && entry.count > 0 ? entry : undefined
-  }
-  const timed = keys.filter((key) => present(base, key) !== undefined && present(head, key) !== undefined)
-  const compareOptions: CompareOptions = {
+  const { structure, durations } = compareKeys(base.keys, head.keys, {
     paired: options.paired,
     minRelativeEffect: options.threshold,
     minAbsoluteEffectMs: options.minAbsoluteEffectMs,
-    alpha: options.alpha / Math.max(1, timed.length),
+    alpha: options.alpha,
     seed: options.seed,
-  }
-  const structure: StructureChange[] = []
-  const durations: KeyDuration[] = []
-  for (const key of keys) {
-    const before = present(base, key)
-    const after = present(head, key)
-    if (before === undefined && after !== undefined) structure.push({ key, change: 'added', before: 0, after: after.count, allowed: false })
-    else if (before !== undefined && after === undefined) structure.push({ key, change: 'removed', before: before.count, after: 0, allowed: false })
-    else if (before !== undefined && after !== undefined && before.count !== after.count) {
-      structure.push({ key, change: 'count', before: before.count, after: after.count, allowed: false })
-    }
-    if (before !== undefined && after !== undefined && before.durationMs.length > 0 && after.durationMs.length > 0) {
-      durations.push({ key, comparison: compareSamples(before.durationMs, after.durationMs, compareOptions) })
-    }
-  }
+  })
+  const keys = [...new Set([...Object.keys(base.keys), ...Object.keys(head.keys)])].sort()
   const attributes = compareBehaviour(keys, base, head)
   const failures = new Set<string>()
   if (options.failOnStructure) {

@@ -2,10 +2,11 @@ import { currentEnvironment } from '../baseline/baseline-file.js'
 import { createRandom } from '../baseline/random.js'
 import { TraceSamples } from '../baseline/trace-samples.js'
 import { ServiceStartError, UsageError } from '../errors.js'
+import { requireNumber, wholeNumber } from '../number-option.js'
 import { startService } from '../harness/start-service.js'
 import type { Readiness } from '../harness/readiness.js'
 import type { Service } from '../harness/types.js'
-import type { Trace } from '../model/trace.js'
+import type { Trace } from '../select/trace.js'
 import { compareSides, summariseScenarios } from './compare-sides.js'
 import type { Scenarios } from './scenarios.js'
 import { splitCommand } from './shell-words.js'
@@ -28,6 +29,8 @@ export interface VersionOptions {
   /** When the version is ready for requests. Default `{ http: '/health' }`. */
   readonly ready?: Readiness
   /** How long to wait for readiness, ms. Default 10,000. */
+  readonly timeoutMs?: number
+  /** @deprecated Use `timeoutMs`; read when `timeoutMs` is not given. */
   readonly timeout?: number
 }
 
@@ -43,16 +46,6 @@ export interface ComparisonProgress {
 
 /**
  * Options of {@link compareVersions}.
- *
- * @example
- * ```ts
- * const options: CompareVersionsOptions = {
- *   base: { command: 'node --import tracewright/register v1/server.mjs' },
- *   head: { command: 'node --import tracewright/register v2/server.mjs' },
- *   scenarios: { 'get order': 'GET /orders/42' },
- *   rounds: 20,
- * }
- * ```
  */
 export interface CompareVersionsOptions extends DecisionOptions {
   readonly base: VersionOptions
@@ -96,8 +89,8 @@ export interface CompareVersionsOptions extends DecisionOptions {
  * ```
  */
 export async function compareVersions(options: CompareVersionsOptions): Promise<ComparisonReport> {
-  const rounds = wholeNumber(options.rounds ?? 20, 'rounds', 1)
-  const warmup = wholeNumber(options.warmup ?? 3, 'warmup', 0)
+  const rounds = requireNumber(options.rounds ?? 20, 'rounds', wholeNumber(1), 'compare versions', 'must')
+  const warmup = requireNumber(options.warmup ?? 3, 'warmup', wholeNumber(0), 'compare versions', 'must')
   const settings = resolveComparisonSettings(options, rounds, warmup, 'compare versions')
   const names = Object.keys(options.scenarios)
   if (names.length === 0) throw new UsageError('Failed to compare versions: there are no scenarios. Please give at least one.')
@@ -197,7 +190,7 @@ async function startBoth(base: ResolvedVersion, head: ResolvedVersion, name: str
     name,
     env: version.env,
     ...(version.options.cwd === undefined ? {} : { cwd: version.options.cwd }),
-    ...(version.options.timeout === undefined ? {} : { timeout: version.options.timeout }),
+    ...(startTimeoutMs(version.options) === undefined ? {} : { timeout: startTimeoutMs(version.options) as number }),
   }).catch((error: unknown) => {
     if (error instanceof ServiceStartError) throw new ServiceStartError(`The ${version.side} version did not start. ${error.message}`, { cause: error })
     throw error
@@ -208,9 +201,7 @@ async function startBoth(base: ResolvedVersion, head: ResolvedVersion, name: str
   throw a.status === 'rejected' ? a.reason : (b as PromiseRejectedResult).reason
 }
 
-function wholeNumber(value: number, option: string, min: number): number {
-  if (!Number.isInteger(value) || value < min) {
-    throw new UsageError(`Failed to compare versions: ${option} must be a whole number ≥ ${min}, got ${String(value)}.`)
-  }
-  return value
+// `timeout` was this option's name before times carried their unit; it is still read.
+function startTimeoutMs(options: VersionOptions): number | undefined {
+  return options.timeoutMs ?? options.timeout
 }

@@ -1,17 +1,12 @@
 import { DEFAULT_SEED } from '../baseline/random.js'
 import { DECISION_DEFAULTS } from '../baseline/statistics.js'
-import { UsageError } from '../errors.js'
+import { finiteAtLeast, FINITE, probability, requireNumber } from '../number-option.js'
 import type { SideComparisonOptions } from './compare-sides.js'
 import type { ComparisonSettings } from './types.js'
 
 /**
  * How every comparison decides, live or stored: the options {@link resolveComparisonSettings}
  * fills in.
- *
- * @example
- * ```ts
- * const decision: DecisionOptions = { threshold: 0.2, minAbsoluteEffectMs: 0.5, failOnStructure: true }
- * ```
  */
 export interface DecisionOptions {
   /** Smallest relative change reported, a fraction. Default 0.1 (10%). */
@@ -46,13 +41,10 @@ export function resolveComparisonSettings(options: DecisionOptions, rounds: numb
     seed: options.seed ?? DEFAULT_SEED,
     failOnStructure: options.failOnStructure ?? false,
   }
-  const fail = (problem: string): never => {
-    throw new UsageError(`Failed to ${what}: ${problem}.`)
-  }
-  if (!Number.isFinite(settings.threshold) || settings.threshold < 0) fail(`threshold must be a fraction ≥ 0 such as 0.1 (10%), got ${String(settings.threshold)}`)
-  if (!Number.isFinite(settings.minAbsoluteEffectMs) || settings.minAbsoluteEffectMs < 0) fail(`minAbsoluteEffectMs must be a number of ms ≥ 0, got ${String(settings.minAbsoluteEffectMs)}`)
-  if (!(settings.alpha > 0 && settings.alpha < 1)) fail(`alpha must be a probability between 0 and 1 such as 0.01, got ${String(settings.alpha)}`)
-  if (!Number.isFinite(settings.seed)) fail(`seed must be a finite number, got ${String(settings.seed)}`)
+  requireNumber(settings.threshold, 'threshold', finiteAtLeast(0, 'a fraction ≥ 0', '0.1 (10%)'), what, 'must')
+  requireNumber(settings.minAbsoluteEffectMs, 'minAbsoluteEffectMs', finiteAtLeast(0, 'a number of ms ≥ 0'), what, 'must')
+  requireNumber(settings.alpha, 'alpha', probability('0.01'), what, 'must')
+  requireNumber(settings.seed, 'seed', FINITE, what, 'must')
   return settings
 }
 

@@ -5,8 +5,8 @@ import { median } from '../baseline/statistics.js'
 import type { TraceSamples } from '../baseline/trace-samples.js'
 import { serviceOf } from '../model/captured-span.js'
 import type { CapturedSpan } from '../model/captured-span.js'
-import { traceInternals } from '../model/trace.js'
-import type { Trace } from '../model/trace.js'
+import { treeOf } from '../select/trace-trees.js'
+import type { Trace } from '../select/trace.js'
 import type { ReportSpan, ReportTrace, SideKey, SideSamples } from './types.js'
 
 /**
@@ -53,7 +53,7 @@ export function toSideSamples(samples: TraceSamples, environment: EnvironmentFin
   const behaviour = new Map<string, Map<string, Set<string>>>()
   for (const run of samples.traces) {
     for (const trace of run) {
-      for (const span of traceInternals.spans(trace)) {
+      for (const span of treeOf(trace).spans()) {
         const values = behaviourOf(span)
         if (values.length === 0) continue
         const key = spanKey(trace, span)
@@ -130,7 +130,7 @@ export function representativeRun(samples: TraceSamples): readonly Trace[] {
  * ```
  */
 export function toReportTrace(trace: Trace): ReportTrace {
-  const spans = traceInternals.spans(trace)
+  const spans = treeOf(trace).spans()
   const first = spans.reduce<bigint | undefined>((min, s) => (min === undefined || s.start < min ? s.start : min), undefined) ?? 0n
   return {
     traceId: trace.traceId,

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs'
 import { basename } from 'node:path'
-import { readBaselineFile, sameEnvironment } from '../baseline/baseline-file.js'
+import { FINGERPRINT_SCHEMA, readBaselineFile, sameEnvironment } from '../baseline/baseline-file.js'
 import { UsageError } from '../errors.js'
+import { anything, array, describeProblem, findProblem, finite, isObject, labelled, number, object, optional, record, schemaVersionProblem, string } from '../schema.js'
+import type { PathStep, Schema } from '../schema.js'
 import { compareSides, summariseScenarios } from './compare-sides.js'
 import { resolveComparisonSettings, sideOptions } from './settings.js'
 import type { DecisionOptions } from './settings.js'
@@ -10,11 +12,6 @@ import type { ComparisonReport, ReportTrace, ScenarioComparison, SideSamples } f
 
 /**
  * Options of {@link compareStoredResults}.
- *
- * @example
- * ```ts
- * const options: CompareStoredResultsOptions = { baseFile: 'main.json', headFile: 'pr.json#head', threshold: 0.2 }
- * ```
  */
 export interface CompareStoredResultsOptions extends DecisionOptions {
   /**
@@ -131,54 +128,53 @@ export function parseComparisonReport(data: unknown, file: string): ComparisonRe
     throw new UsageError(`Failed to read the comparison report ${file}: ${problem}. Please write it again with \`tracewright compare --format json\`.`)
   }
   if (!isObject(data) || data['kind'] !== 'tracewright-comparison') return fail('it is not a tracewright comparison report')
-  const version = data['schemaVersion']
-  if (typeof version !== 'number') return fail('it has no schemaVersion')
-  if (version > COMPARISON_SCHEMA_VERSION) {
-    throw new UsageError(`Failed to read the comparison report ${file}: it was written by a newer tracewright (schema ${version}; this version reads ${COMPARISON_SCHEMA_VERSION}). Please upgrade tracewright.`)
+  const version = schemaVersionProblem(data, COMPARISON_SCHEMA_VERSION)
+  if (version !== undefined && 'newer' in version) {
+    throw new UsageError(`Failed to read the comparison report ${file}: it was written by a newer tracewright (schema ${version.newer}; this version reads ${COMPARISON_SCHEMA_VERSION}). Please upgrade tracewright.`)
   }
-  if (version !== COMPARISON_SCHEMA_VERSION) return fail(`schema ${version} is not supported`)
-  const scenarios = data['scenarios']
-  if (!Array.isArray(scenarios)) return fail('it has no scenarios list')
-  for (const [i, scenario] of scenarios.entries()) {
-    if (!isObject(scenario) || typeof scenario['name'] !== 'string') return fail(`scenarios[${i}] has no name`)
-    const samples = scenario['samples']
-    for (const side of ['base', 'head'] as const) {
-      const problem = isObject(samples) ? sideProblem(samples[side]) : 'is missing'
-      if (problem !== undefined) fail(`the ${side} samples of scenario ${JSON.stringify(scenario['name'])} ${problem}`)
-    }
-    for (const list of ['structure', 'attributes', 'durations', 'failures']) {
-      if (!Array.isArray(scenario[list])) fail(`scenario ${JSON.stringify(scenario['name'])} has no ${list} list`)
-    }
-    const representative = scenario['representative']
-    if (representative !== undefined) {
-      const traces = (v: unknown): boolean => Array.isArray(v) && v.every((t) => isObject(t) && typeof t['traceId'] === 'string' && Array.isArray(t['spans']) &&
-        t['spans'].every((s) => isObject(s) && typeof s['name'] === 'string' && typeof s['offsetMs'] === 'number' && typeof s['durationMs'] === 'number'))
-      if (!isObject(representative) || !traces(representative['base']) || !traces(representative['head'])) {
-        fail(`the representative traces of scenario ${JSON.stringify(scenario['name'])} are malformed`)
-      }
-    }
-  }
+  if (version !== undefined) return fail(version.problem)
+  const problem = findProblem(REPORT_SCHEMA, data)
+  if (problem !== undefined) fail(describeProblem(problem))
   return data as unknown as ComparisonReport
 }
 
-function sideProblem(side: unknown): string | undefined {
-  if (!isObject(side)) return 'are missing'
-  if (typeof side['runs'] !== 'number') return 'have no run count'
-  if (!isObject(side['environment'])) return 'have no environment'
-  if (!isObject(side['keys'])) return 'have no keys'
-  for (const [key, k] of Object.entries(side['keys'])) {
-    const numbers = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x) && x >= 0)
-    if (!isObject(k) || typeof k['count'] !== 'number' || !numbers(k['durationMs']) || !numbers(k['selfMs'])) {
-      return `have a malformed key ${JSON.stringify(key)}`
-    }
-    const behaviour = k['behaviour']
-    if (behaviour !== undefined && !(isObject(behaviour) && Object.values(behaviour).every((v) => Array.isArray(v) && v.every((x) => typeof x === 'string')))) {
-      return `have malformed behaviour attributes for key ${JSON.stringify(key)}`
-    }
-  }
-  return undefined
+// The name of the scenario a path points into, for messages: `"get order"`.
+function scenarioAt(root: unknown, path: readonly PathStep[]): string {
+  const scenarios = isObject(root) ? root['scenarios'] : undefined
+  const scenario = Array.isArray(scenarios) ? (scenarios as unknown[])[path[1] as number] : undefined
+  return JSON.stringify(isObject(scenario) ? scenario['name'] : undefined)
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
+// One side's samples: a baseline entry's shape plus behaviour values. Durations are never negative.
+function sideSchema(side: 'base' | 'head'): Schema {
+  const samples = (root: unknown, path: readonly PathStep[]): string => `the ${side} samples of scenario ${scenarioAt(root, path)}`
+  const durations = array(finite(0))
+  return labelled(object({
+    runs: labelled(number, (path, root) => `${samples(root, path)} have no run count`),
+    environment: labelled(FINGERPRINT_SCHEMA, (path, root) => `${samples(root, path)} have no environment`),
+    keys: labelled(record(labelled(object({
+      count: number,
+      durationMs: durations,
+      selfMs: durations,
+      behaviour: optional(labelled(record(array(string)), (path, root) => `${samples(root, path)} have malformed behaviour attributes for key ${JSON.stringify(path[5])}`)),
+    }), (path, root) => `${samples(root, path)} have a malformed key ${JSON.stringify(path[5])}`)), (path, root) => `${samples(root, path)} have no keys`),
+  }), (path, root) => `${samples(root, path)} are missing`)
 }
+
+const TRACES: Schema = array(object({
+  traceId: string,
+  spans: array(object({ name: string, offsetMs: number, durationMs: number })),
+}))
+
+// What the comparison and the formatters read. Lists the formatters only iterate over are checked
+// to be lists; their items are the writer's own output (a non-finite ratio is written as null).
+const REPORT_SCHEMA: Schema = object({
+  scenarios: labelled(array(object({
+    name: labelled(string, (path) => `scenarios[${String(path[1])}] has no name`),
+    samples: object({ base: sideSchema('base'), head: sideSchema('head') }),
+    ...Object.fromEntries(['structure', 'attributes', 'durations', 'failures'].map((list) =>
+      [list, labelled(array(anything), (path, root) => `scenario ${scenarioAt(root, path)} has no ${list} list`)])),
+    representative: optional(labelled(object({ base: TRACES, head: TRACES }),
+      (path, root) => `the representative traces of scenario ${scenarioAt(root, path)} are malformed`)),
+  })), () => 'it has no scenarios list'),
+})

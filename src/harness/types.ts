@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http'
 import type { CapturedSpan } from '../model/captured-span.js'
-import type { Trace } from '../model/trace.js'
+import type { Trace } from '../select/trace.js'
 import type { Selector } from '../select/selector.js'
 import type { TraceStore } from '../collector/trace-store.js'
 import type { Measurable, MeasureOptions } from '../baseline/measure.js'

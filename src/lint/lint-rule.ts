@@ -1,5 +1,5 @@
 import type { TraceBreak } from '../model/trace-breaks.js'
-import type { Trace } from '../model/trace.js'
+import type { Trace } from '../select/trace.js'
 import type { AllowPattern, LintContext, LintFinding, LintSeverity } from './types.js'
 
 /** What built-in rules get beyond the public {@link LintContext}: work several rules share, done once. */

@@ -2,7 +2,9 @@ import type { CapturedSpan } from '../model/captured-span.js'
 import { isCapturedSpan } from '../model/captured-span.js'
 import { findTraceBreaks } from '../model/trace-breaks.js'
 import type { TraceBreak } from '../model/trace-breaks.js'
-import { Trace, traceInternals } from '../model/trace.js'
+import type { TraceTree } from '../model/trace-tree.js'
+import { Trace } from '../select/trace.js'
+import { treeOf } from '../select/trace-trees.js'
 import { UsageError } from '../errors.js'
 import { describeValue } from '../select/describe.js'
 import { allows } from './allow.js'
@@ -12,21 +14,8 @@ import type { ResolvedRule } from './resolve-config.js'
 import type { LintConfig, LintFinding, LintViolation } from './types.js'
 
 /** The spans in the order of the rendered tree: each root, then its subtree depth first. */
-function treeOrder(trace: Trace): CapturedSpan[] {
-  const out: CapturedSpan[] = []
-  const stack: CapturedSpan[] = []
-  const spans = traceInternals.spans(trace)
-  for (let i = spans.length - 1; i >= 0; i--) {
-    const span = spans[i] as CapturedSpan
-    if (traceInternals.parent(trace, span) === undefined) stack.push(span)
-  }
-  while (stack.length > 0) {
-    const span = stack.pop() as CapturedSpan
-    out.push(span)
-    const children = traceInternals.children(trace, span)
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i] as CapturedSpan)
-  }
-  return out
+function treeOrder(tree: TraceTree): CapturedSpan[] {
+  return tree.roots.flatMap((root) => [root, ...tree.descendants(root)])
 }
 
 /**
@@ -40,15 +29,16 @@ function treeOrder(trace: Trace): CapturedSpan[] {
  */
 export function createLintContext(trace: Trace): RuleContext {
   // Frozen: custom rules share it with the built-in ones and each other.
-  const spans = Object.freeze(treeOrder(trace))
+  const tree = treeOf(trace)
+  const spans = Object.freeze(treeOrder(tree))
   let breaks: readonly TraceBreak[] | undefined
   return {
     spans,
     entry: spans[0],
-    parent: (span) => traceInternals.parent(trace, span),
-    children: (span) => traceInternals.children(trace, span),
+    parent: (span) => tree.parent(span),
+    children: (span) => tree.children(span),
     get breaks() {
-      breaks ??= findTraceBreaks(trace)
+      breaks ??= findTraceBreaks(tree)
       return breaks
     },
   }

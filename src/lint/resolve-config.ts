@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js'
-import type { Trace } from '../model/trace.js'
+import type { Trace } from '../select/trace.js'
 import { describeValue } from '../select/describe.js'
 import { explainBadAllowPattern } from './allow.js'
 import type { LintRule, RuleContext } from './lint-rule.js'

@@ -1,5 +1,5 @@
 import type { CapturedSpan } from '../model/captured-span.js'
-import type { Trace } from '../model/trace.js'
+import type { Trace } from '../select/trace.js'
 import type { TextMatcher } from '../select/selector.js'
 
 /** How much a violation matters: only `'error'` fails `toFollowTraceConventions()`. */

@@ -1,7 +1,6 @@
 import { serviceOf } from './captured-span.js'
 import type { CapturedSpan } from './captured-span.js'
-import { traceInternals } from './trace.js'
-import type { Trace } from './trace.js'
+import type { TraceView } from './trace-tree.js'
 
 /** A note printed under one span of a rendered trace (a candidate marker and its differences). */
 export interface SpanMark {
@@ -33,10 +32,10 @@ export interface RenderTraceOptions {
  * // └─ ✗ GET  CLIENT  orders  5.0 ms  ERROR "connect ECONNREFUSED"
  * ```
  */
-export function renderTrace(trace: Trace, options: RenderTraceOptions = {}): string {
+export function renderTrace(trace: TraceView, options: RenderTraceOptions = {}): string {
   const marks = options.marks ?? new Map<string, SpanMark>()
   const maxSpans = options.maxSpans ?? 200
-  const all = traceInternals.spans(trace)
+  const all = trace.spans()
   const header = `trace ${trace.traceId || '(unknown id)'} · ${all.length} span${all.length === 1 ? '' : 's'} · ${formatMs(trace.durationMs)}`
   if (all.length === 0) return `${header}\n(no spans captured)`
   const lines: string[] = [header]
@@ -51,7 +50,7 @@ export function renderTrace(trace: Trace, options: RenderTraceOptions = {}): str
     } else {
       hidden++
     }
-    const kids = traceInternals.children(trace, span)
+    const kids = trace.children(span)
     kids.forEach((child, i) => {
       const last = i === kids.length - 1
       visit(child, childPrefix + (last ? '└─ ' : '├─ '), childPrefix + (last ? '   ' : '│  '))

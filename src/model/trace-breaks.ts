@@ -1,7 +1,6 @@
 import { serviceOf } from './captured-span.js'
 import type { CapturedSpan } from './captured-span.js'
-import { traceInternals } from './trace.js'
-import type { Trace } from './trace.js'
+import type { TraceView } from './trace-tree.js'
 
 /** One place where a trace is not one connected tree, the most common tracing bug. */
 export interface TraceBreak {
@@ -21,10 +20,10 @@ export interface TraceBreak {
  * for (const b of findTraceBreaks(trace)) console.log(b.span.name, b.message)
  * ```
  */
-export function findTraceBreaks(trace: Trace): TraceBreak[] {
+export function findTraceBreaks(trace: TraceView): TraceBreak[] {
   const breaks: TraceBreak[] = []
-  const spans = traceInternals.spans(trace)
-  const roots = spans.filter((s) => traceInternals.parent(trace, s) === undefined)
+  const spans = trace.spans()
+  const roots = spans.filter((s) => trace.parent(s) === undefined)
   // The earliest root is the entry span (its parent is the harness's client span); every other
   // root is a span whose parent never arrived.
   for (const orphan of roots.slice(1)) {
@@ -37,7 +36,7 @@ export function findTraceBreaks(trace: Trace): TraceBreak[] {
     })
   }
   for (const span of spans) {
-    const parent = traceInternals.parent(trace, span)
+    const parent = trace.parent(span)
     if (parent === undefined) continue
     const callerKinds = parent.kind === 'CLIENT' || parent.kind === 'PRODUCER'
     if (span.kind === 'SERVER' && parent.kind !== 'CLIENT') {

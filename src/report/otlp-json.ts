@@ -1,5 +1,6 @@
 import type { AttributeValue, Attributes, CapturedSpan, SpanKindName, StatusCodeName } from '../model/captured-span.js'
-import { Trace, traceInternals } from '../model/trace.js'
+import { Trace } from '../select/trace.js'
+import { treeOf } from '../select/trace-trees.js'
 
 /** An OTLP `AnyValue` in the OTLP/JSON encoding. */
 export type OtlpJsonValue =
@@ -48,7 +49,7 @@ const STATUS: Readonly<Record<StatusCodeName, number>> = { UNSET: 0, OK: 1, ERRO
 export function toOtlpJson(traces: Iterable<Trace | CapturedSpan>): OtlpJsonTraces {
   const resources = new Map<string, { attributes: Attributes; scopes: Map<string, { name: string; version?: string; spans: Record<string, unknown>[] }> }>()
   for (const item of traces) {
-    const spans = item instanceof Trace ? traceInternals.spans(item) : [item]
+    const spans = item instanceof Trace ? treeOf(item).spans() : [item]
     for (const span of spans) {
       const resourceId = JSON.stringify(Object.entries(span.resource).sort(([a], [b]) => a.localeCompare(b)))
       let resource = resources.get(resourceId)

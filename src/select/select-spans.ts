@@ -1,12 +1,12 @@
 import { JSONPath } from 'jsonpath-plus'
 import { serviceOf } from '../model/captured-span.js'
 import type { AttributeValue, CapturedSpan } from '../model/captured-span.js'
-import { ancestorsOf, traceInternals } from '../model/trace.js'
-import type { Trace } from '../model/trace.js'
 import { SelectorError } from '../errors.js'
 import { describeValue } from './describe.js'
 import { isAsymmetricMatcher, SPAN_KINDS, SPAN_QUERY_KEYS, STATUS_CODES } from './selector.js'
 import type { EventQuery, Selector, SpanQuery } from './selector.js'
+import type { Trace } from './trace.js'
+import { treeOf } from './trace-trees.js'
 
 /** Equality used for attribute values; matchers pass vitest's `this.equals`. */
 export type Equals = (actual: unknown, expected: unknown) => boolean
@@ -37,7 +37,7 @@ export interface Candidate {
  */
 export function selectSpans(trace: Trace, selector: Selector, equals: Equals = defaultEquals): CapturedSpan[] {
   const match = compileSelector(selector, equals)
-  return traceInternals.spans(trace).filter((span) => match(span, trace))
+  return treeOf(trace).spans().filter((span) => match(span, trace))
 }
 
 /** True when `span` (a member of `trace`) matches `selector`. */
@@ -82,7 +82,7 @@ export function compileSelector(selector: Selector, equals: Equals = defaultEqua
 export function closestSpans(trace: Trace, selector: Selector, limit = 3, equals: Equals = defaultEquals): Candidate[] {
   const explain = compileExplainer(selector, equals)
   const out: Candidate[] = []
-  for (const span of traceInternals.spans(trace)) {
+  for (const span of treeOf(trace).spans()) {
     const result = explain(span, trace)
     if (result.mismatches.length === 0) continue
     out.push({ span, ...result })
@@ -223,11 +223,11 @@ function compileQuery(query: SpanQuery, equals: Equals): Check[] {
       field: 'parent',
       expected: describeSelector(query.parent),
       test: (span, trace) => {
-        const parent = traceInternals.parent(trace, span)
+        const parent = treeOf(trace).parent(span)
         return parent !== undefined && parentMatch(parent, trace)
       },
       actual: (span, trace) => {
-        const parent = traceInternals.parent(trace, span)
+        const parent = treeOf(trace).parent(span)
         return parent === undefined ? '(no parent in trace)' : `${JSON.stringify(parent.name)} ${parent.kind}`
       },
     })
@@ -237,9 +237,9 @@ function compileQuery(query: SpanQuery, equals: Equals): Check[] {
     checks.push({
       field: 'ancestor',
       expected: describeSelector(query.ancestor),
-      test: (span, trace) => ancestorsOf(trace, span).some((a) => ancestorMatch(a, trace)),
+      test: (span, trace) => treeOf(trace).ancestors(span).some((a) => ancestorMatch(a, trace)),
       actual: (span, trace) => {
-        const names = ancestorsOf(trace, span).map((a) => JSON.stringify(a.name))
+        const names = treeOf(trace).ancestors(span).map((a) => JSON.stringify(a.name))
         return names.length ? names.join(' < ') : '(no ancestors in trace)'
       },
     })

@@ -1,5 +1,5 @@
 import type { AttributeValue, CapturedSpan, SpanKindName, StatusCodeName } from '../model/captured-span.js'
-import type { Trace } from '../model/trace.js'
+import type { Trace } from './trace.js'
 
 /**
  * Anything with `asymmetricMatch`, such as vitest's `expect.stringMatching(...)`,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { formatComparisonJson, parseComparisonReport } from 'tracewright'
 import { runCli } from '../../src/cli/run-cli.js'
 import { COMPARE_USAGE, MAIN_USAGE } from '../../src/cli/usage.js'
-import { fixtureReport } from '../report/comparison-fixture.js'
+import { fixtureReport } from '../report/comparison/comparison-fixture.js'
 import { V1 } from '../compare/shop-runs.js'
 
 interface Captured {

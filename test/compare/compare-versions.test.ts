@@ -63,6 +63,19 @@ describe('compareVersions', () => {
     }
   })
 
+  test.each([
+    ['timeoutMs', { timeoutMs: 400 }],
+    ['the deprecated timeout', { timeout: 400 }],
+  ])('%s bounds how long a version may take to get ready', async (_, bound) => {
+    const run = compareVersions({
+      base: { command: [node, fixture('plain-esm.mjs')] },
+      head: { command: [node, fixture('never-ready.mjs')], ...bound },
+      scenarios: { hello: 'GET /hello' },
+    })
+    await expect(run).rejects.toThrow(ServiceStartError)
+    await expect(run).rejects.toThrow(/^The head version did not start\. .*not ready within 400 ms/)
+  })
+
   test('a run that fails names the scenario, the version and the round, and keeps the cause', async () => {
     const version = { command: [node, fixture('plain-esm.mjs')] as [string, ...string[]] }
     const run = compareVersions({

@@ -1,6 +1,6 @@
 import { createRandom } from '../../src/baseline/random.js'
 import { TraceSamples } from '../../src/baseline/trace-samples.js'
-import type { Trace } from '../../src/model/trace.js'
+import type { Trace } from '../../src/select/trace.js'
 import { buildTrace } from '../fixtures/build-trace.js'
 import type { SpanSpec } from '../fixtures/build-trace.js'
 

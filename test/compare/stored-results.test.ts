@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { BaselineError, compareStoredResults, formatComparisonJson, parseComparisonReport, UsageError } from 'tracewright'
 import { writeBaselineEntry } from '../../src/baseline/baseline-file.js'
 import { toBaselineEntry } from '../../src/baseline/compare-baseline.js'
-import { fixtureReport, FIXTURE_ENVIRONMENT } from '../report/comparison-fixture.js'
+import { fixtureReport, FIXTURE_ENVIRONMENT } from '../report/comparison/comparison-fixture.js'
 import { shopRuns, V1, V2 } from './shop-runs.js'
 
 let dir: string

@@ -1,4 +1,4 @@
-import type { ComparisonReport } from '../compare/types.js'
+import type { ComparisonReport } from '../../compare/types.js'
 
 /**
  * The comparison as the JSON report: the {@link ComparisonReport} as is, indented, with a

@@ -1,15 +1,12 @@
-import { formatStructure } from '../baseline/format-comparison.js'
-import type { ComparisonReport, ScenarioComparison } from '../compare/types.js'
-import { formatMs } from '../model/render-trace.js'
-import { codeBlock, codeSpan, escapeMarkdown, markdownTable } from '../reporter/markdown-report.js'
+import { DURATION_TABLE_ALIGN, durationMarkdownCells, durationTableHeader, formatStructure } from '../comparison-tables.js'
+import type { ComparisonReport, ScenarioComparison } from '../../compare/types.js'
+import { codeBlock, codeSpan, escapeMarkdown, markdownTable } from '../markdown.js'
 import {
   describeAttributeChange,
   describeOutcome,
   describeScenarioFindings,
   describeSettings,
   describeSide,
-  formatInterval,
-  formatRatio,
   groupAttributeChanges,
   scenarioChanged,
 } from './describe-comparison.js'
@@ -53,13 +50,9 @@ function scenarioBlocks(scenario: ScenarioComparison): string[] {
   const blocks = [`### ${failed ? '✗' : '✓'} ${escapeMarkdown(scenario.name)}`, escapeMarkdown(describeScenarioFindings(scenario))]
   if (scenario.durations.length > 0) {
     blocks.push(markdownTable(
-      ['span key', 'base p50', 'head p50', 'ratio', '95% CI', 'verdict'],
-      ['left', 'right', 'right', 'right', 'right', 'left'],
-      scenario.durations.map(({ key, comparison: c }) => [
-        escapeMarkdown(key), formatMs(c.baseMedian), formatMs(c.headMedian), formatRatio(c.ratio), formatInterval(c.ci),
-        // A gated "slower" is what fails the build: make it stand out.
-        c.verdict === 'slower' && !scenario.advisory ? '**slower**' : c.verdict,
-      ]),
+      durationTableHeader('base', 'head'),
+      DURATION_TABLE_ALIGN,
+      scenario.durations.map((d) => durationMarkdownCells(d, scenario.advisory)),
     ))
     const advice = scenario.durations.map((d) => d.comparison.advice).find((a) => a !== undefined)
     if (advice !== undefined) blocks.push(`Inconclusive keys: ${escapeMarkdown(advice)}`)

@@ -1,7 +1,7 @@
-import type { KeyDuration } from '../baseline/compare-baseline.js'
-import { formatMs } from '../model/render-trace.js'
+import type { KeyDuration } from '../../baseline/compare-baseline.js'
+import { formatMs } from '../../model/render-trace.js'
 import { formatInterval, formatRatio } from './describe-comparison.js'
-import { escapeHtml, svgNumber, truncateMiddle } from './html.js'
+import { escapeHtml, svgNumber, truncateMiddle } from '../html.js'
 
 const WIDTH = 760
 const LABEL_WIDTH = 300

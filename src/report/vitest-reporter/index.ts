@@ -11,7 +11,7 @@ import { TracewrightReporter } from './tracewright-reporter.js'
 
 export { TracewrightReporter }
 export type { TracewrightReporterOptions } from './tracewright-reporter.js'
-export { REPORT_SCHEMA_VERSION } from './baseline-report.js'
+export { REPORT_SCHEMA_VERSION } from '../baseline/baseline-report.js'
 export type {
   BaselineReport,
   BaselineResult,
@@ -20,8 +20,8 @@ export type {
   ReportSummary,
   ResultEnvironment,
   SlowOperation,
-} from './baseline-report.js'
-export type { EnvironmentFingerprint } from '../baseline/baseline-file.js'
+} from '../baseline/baseline-report.js'
+export type { EnvironmentFingerprint } from '../../baseline/baseline-file.js'
 
 // vitest instantiates a reporter module's default export with the reporter's options.
 export default TracewrightReporter

@@ -1,25 +1,18 @@
-import { formatStructure } from '../baseline/format-comparison.js'
-import type { Verdict } from '../baseline/statistics.js'
-import type { ComparisonReport, ScenarioComparison } from '../compare/types.js'
-import { formatMs } from '../model/render-trace.js'
+import { DURATION_TABLE_ALIGN, durationRowCells, durationTableHeader, formatStructure } from '../comparison-tables.js'
+import { textTable } from '../text-table.js'
+import type { Verdict } from '../../baseline/statistics.js'
+import type { ComparisonReport, ScenarioComparison } from '../../compare/types.js'
 import {
   describeAttributeChange,
   describeOutcome,
   describeScenarioFindings,
   describeSettings,
   describeSide,
-  formatInterval,
-  formatRatio,
   groupAttributeChanges,
 } from './describe-comparison.js'
 
 /**
  * Options of {@link formatComparisonText}.
- *
- * @example
- * ```ts
- * const options: ComparisonTextOptions = { color: process.stdout.isTTY }
- * ```
  */
 export interface ComparisonTextOptions {
   /** Colour verdicts with ANSI escapes. Default false. */
@@ -66,10 +59,7 @@ function scenarioLines(scenario: ScenarioComparison, paint: (style: keyof typeof
   const failed = scenario.failures.length > 0
   const lines = [`${paint(failed ? 'bad' : 'good', failed ? '✗' : '✓')} ${scenario.name}: ${describeScenarioFindings(scenario)}`]
   if (scenario.durations.length > 0) {
-    const rows = scenario.durations.map(({ key, comparison: c }) => [
-      key, formatMs(c.baseMedian), formatMs(c.headMedian), formatRatio(c.ratio), formatInterval(c.ci), c.verdict,
-    ])
-    const table = textTable(['span key', 'base p50', 'head p50', 'ratio', '95% CI', 'verdict'], rows)
+    const table = textTable(durationTableHeader('base', 'head'), DURATION_TABLE_ALIGN, scenario.durations.map(durationRowCells))
     lines.push(table[0] as string, ...table.slice(1).map((line, i) => {
       const verdict = scenario.durations[i]?.comparison.verdict ?? 'unchanged'
       const gated = verdict === 'slower' && scenario.advisory ? 'unchanged' : verdict
@@ -86,13 +76,4 @@ function scenarioLines(scenario: ScenarioComparison, paint: (style: keyof typeof
     }
   }
   return lines
-}
-
-/** Columns padded to their widest cell: the first left-aligned, the rest right-aligned but the last. */
-function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
-  const last = header.length - 1
-  const line = (cells: readonly string[]): string =>
-    `  ${cells.map((c, i) => (i === 0 || i === last ? c.padEnd(i === last ? 0 : widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ')}`
-  return [line(header), ...rows.map(line)]
 }

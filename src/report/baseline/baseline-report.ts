@@ -1,7 +1,8 @@
-import type { EnvironmentFingerprint } from '../baseline/baseline-file.js'
-import type { BaselineComparison, StructureChange } from '../baseline/compare-baseline.js'
-import type { Comparison } from '../baseline/statistics.js'
-import type { BaselineTaskMeta, OperationFigures, ResultEnvironment } from '../baseline/task-meta.js'
+import type { EnvironmentFingerprint } from '../../baseline/baseline-file.js'
+import type { BaselineComparison } from '../../baseline/compare-baseline.js'
+import { BASELINE_TASK_META_SCHEMA } from '../../baseline/task-meta.js'
+import type { BaselineTaskMeta, OperationFigures, ResultEnvironment } from '../../baseline/task-meta.js'
+import { findProblem } from '../../schema.js'
 
 export type { OperationFigures, ResultEnvironment }
 
@@ -116,55 +117,7 @@ export function readBaselineMeta(meta: unknown): BaselineMetaEntry[] {
 }
 
 function isMetaEntry(value: unknown): value is BaselineMetaEntry {
-  if (typeof value !== 'object' || value === null) return false
-  const { file, test, recorded, missing, comparison, operations, environment } = value as Partial<Record<keyof BaselineMetaEntry, unknown>>
-  if (typeof file !== 'string' || typeof test !== 'string' || typeof recorded !== 'boolean') return false
-  if (operations !== undefined && !isOperations(operations)) return false
-  if (environment !== undefined && !isResultEnvironment(environment)) return false
-  // Exactly one of: recorded, missing, compared.
-  if (missing !== undefined) return missing === true && !recorded && comparison === undefined
-  if (comparison === undefined) return recorded
-  const c = comparison as Partial<Record<keyof BaselineComparison, unknown>> | null
-  return typeof c === 'object' && c !== null && typeof c.advisory === 'boolean' &&
-    Array.isArray(c.failures) && c.failures.every((key) => typeof key === 'string') &&
-    Array.isArray(c.structure) && c.structure.every(isStructureChange) &&
-    Array.isArray(c.durations) && c.durations.every(isKeyDuration)
-}
-
-function isStructureChange(value: unknown): boolean {
-  const c = value as Partial<Record<keyof StructureChange, unknown>> | null
-  return typeof c === 'object' && c !== null && typeof c.key === 'string' && typeof c.change === 'string' &&
-    typeof c.before === 'number' && typeof c.after === 'number' && typeof c.allowed === 'boolean'
-}
-
-// Only what the formats read; Infinity is a number here (structured clone keeps it).
-function isKeyDuration(value: unknown): boolean {
-  const d = value as { key?: unknown; comparison?: Partial<Record<keyof Comparison, unknown>> | null } | null
-  const c = d?.comparison
-  return typeof d?.key === 'string' && typeof c === 'object' && c !== null && typeof c.verdict === 'string' &&
-    typeof c.ratio === 'number' && typeof c.baseMedian === 'number' && typeof c.headMedian === 'number' &&
-    Array.isArray(c.ci) && c.ci.length === 2 && c.ci.every((bound) => typeof bound === 'number') &&
-    (c.advice === undefined || typeof c.advice === 'string')
-}
-
-function isOperations(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false
-  return Object.values(value).every((figures: unknown) => {
-    const f = figures as Partial<Record<keyof OperationFigures, unknown>> | null
-    return typeof f === 'object' && f !== null && typeof f.spans === 'number' && typeof f.errors === 'number' &&
-      typeof f.medianMs === 'number' && typeof f.selfMedianMs === 'number'
-  })
-}
-
-function isResultEnvironment(value: unknown): boolean {
-  const e = value as Partial<Record<keyof ResultEnvironment, unknown>> | null
-  return typeof e === 'object' && e !== null && isFingerprint(e.current) && (e.baseline === undefined || isFingerprint(e.baseline))
-}
-
-function isFingerprint(value: unknown): boolean {
-  const f = value as Partial<Record<keyof EnvironmentFingerprint, unknown>> | null
-  return typeof f === 'object' && f !== null && typeof f.cpu === 'string' && typeof f.cores === 'number' &&
-    typeof f.node === 'string' && typeof f.os === 'string'
+  return findProblem(BASELINE_TASK_META_SCHEMA, value) === undefined
 }
 
 /**

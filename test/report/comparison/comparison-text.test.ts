@@ -1,7 +1,7 @@
 import { stripVTControlCharacters } from 'node:util'
 import { describe, expect, test } from 'vitest'
 import { formatComparisonMarkdown, formatComparisonText } from 'tracewright'
-import { V1 } from '../compare/shop-runs.js'
+import { V1 } from '../../compare/shop-runs.js'
 import { fixtureReport } from './comparison-fixture.js'
 
 describe('formatComparisonText', () => {

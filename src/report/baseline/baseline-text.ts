@@ -1,8 +1,9 @@
 import { styleText } from 'node:util'
-import { formatDurationTable, formatStructure } from '../baseline/format-comparison.js'
-import type { BaselineComparison } from '../baseline/compare-baseline.js'
-import type { Verdict } from '../baseline/statistics.js'
-import { formatMs } from '../model/render-trace.js'
+import { formatDurationTable, formatStructure } from '../comparison-tables.js'
+import type { BaselineComparison } from '../../baseline/compare-baseline.js'
+import type { Verdict } from '../../baseline/statistics.js'
+import { formatMs } from '../../model/render-trace.js'
+import { textTable } from '../text-table.js'
 import { advisoryNote, describeFindings, describeMissing, describeSummary, ERROR_RATE_CAPTION, formatErrorRate, SLOWEST_CAPTION } from './baseline-report.js'
 import type { BaselineReport, BaselineResult, OperationErrorRate, SlowOperation } from './baseline-report.js'
 
@@ -95,16 +96,11 @@ function slowestTable(slowest: readonly SlowOperation[]): string[] {
     ...(withBaseline ? [o.baselineMedianMs === undefined ? '—' : formatMs(o.baselineMedianMs)] : []),
     title(o),
   ])
-  return alignedTable(header, rows, new Set(withBaseline ? [1, 2] : [1]))
+  return textTable(header, ['left', 'right', ...(withBaseline ? ['right' as const] : []), 'left'], rows)
 }
 
 function errorRateTable(errorRates: readonly OperationErrorRate[]): string[] {
   const header = ['span key', 'spans', 'errors', 'error rate']
   const rows = errorRates.map((o) => [o.key, String(o.spans), String(o.errors), formatErrorRate(o.rate)])
-  return alignedTable(header, rows, new Set([1, 2, 3]))
-}
-
-function alignedTable(header: readonly string[], rows: readonly (readonly string[])[], numeric: ReadonlySet<number>): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
-  return [header, ...rows].map((cells) => `  ${cells.map((c, i) => (numeric.has(i) ? c.padStart(widths[i] ?? 0) : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd()}`)
+  return textTable(header, ['left', 'right', 'right', 'right'], rows)
 }

@@ -1,9 +1,9 @@
 import { stripVTControlCharacters } from 'node:util'
 import { describe, expect, expectTypeOf, test } from 'vitest'
 import type { BaselineComparison, Comparison, KeyDuration, StructureChange, Verdict } from 'tracewright'
-import type { BaselineTaskMeta } from '../../matchers/to-match-baseline.js'
-import type { EnvironmentFingerprint } from '../../src/baseline/baseline-file.js'
-import { durationRowCells, formatDurationTable } from '../../src/baseline/format-comparison.js'
+import type { BaselineTaskMeta } from '../../../matchers/to-match-baseline.js'
+import type { EnvironmentFingerprint } from '../../../src/baseline/baseline-file.js'
+import { durationRowCells, formatDurationTable } from '../../../src/report/comparison-tables.js'
 import {
   advisoryNote,
   buildBaselineReport,
@@ -13,10 +13,11 @@ import {
   formatErrorRate,
   readBaselineMeta,
   slowestOperations,
-} from '../../src/reporter/baseline-report.js'
-import type { BaselineMetaEntry, BaselineResult, OperationFigures } from '../../src/reporter/baseline-report.js'
-import { escapeMarkdown, formatMarkdownReport, markdownTable } from '../../src/reporter/markdown-report.js'
-import { formatTextReport } from '../../src/reporter/text-report.js'
+} from '../../../src/report/baseline/baseline-report.js'
+import type { BaselineMetaEntry, BaselineResult, OperationFigures } from '../../../src/report/baseline/baseline-report.js'
+import { formatMarkdownReport } from '../../../src/report/baseline/baseline-markdown.js'
+import { escapeMarkdown, markdownTable } from '../../../src/report/markdown.js'
+import { formatTextReport } from '../../../src/report/baseline/baseline-text.js'
 
 // Hand-made comparisons: every figure chosen, so the formats can be checked exactly.
 function duration(key: string, verdict: Verdict, baseMedian: number, headMedian: number, extra: Partial<Comparison> = {}): KeyDuration {

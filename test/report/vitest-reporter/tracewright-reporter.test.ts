@@ -6,10 +6,10 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { stripVTControlCharacters } from 'node:util'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { escapeMarkdown } from '../../src/reporter/markdown-report.js'
+import { escapeMarkdown } from '../../../src/report/markdown.js'
 
-const root = fileURLToPath(new URL('../..', import.meta.url))
-const builtReporter = join(root, 'dist', 'src', 'reporter', 'index.js')
+const root = fileURLToPath(new URL('../../..', import.meta.url))
+const builtReporter = join(root, 'dist', 'src', 'report', 'vitest-reporter', 'index.js')
 
 interface Run {
   readonly code: number

@@ -1,5 +1,5 @@
-import { joinCommand } from '../compare/shell-words.js'
-import type { AttributeChange, ComparisonReport, ScenarioComparison, SideInfo } from '../compare/types.js'
+import { joinCommand } from '../../compare/shell-words.js'
+import type { AttributeChange, ComparisonReport, ScenarioComparison, SideInfo } from '../../compare/types.js'
 
 // The sentences and cells every format shares, so the terminal, the PR comment and the HTML page
 // say the same thing in the same words.

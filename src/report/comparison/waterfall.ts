@@ -1,6 +1,6 @@
-import type { ReportSpan, ReportTrace } from '../compare/types.js'
-import { formatMs } from '../model/render-trace.js'
-import { escapeHtml, svgNumber, truncateMiddle } from './html.js'
+import type { ReportSpan, ReportTrace } from '../../compare/types.js'
+import { formatMs } from '../../model/render-trace.js'
+import { escapeHtml, svgNumber, truncateMiddle } from '../html.js'
 
 const WIDTH = 600
 const LABEL_WIDTH = 230
@@ -13,11 +13,6 @@ export const MAX_WATERFALL_SPANS = 200
 
 /**
  * Options of {@link waterfallSvg}.
- *
- * @example
- * ```ts
- * const options: WaterfallOptions = { scaleMs: 12.5, highlight: new Set(['orders | SELECT items | GET /orders/:id']) }
- * ```
  */
 export interface WaterfallOptions {
   /** The time the full bar width stands for, ms; give both sides the same to compare them by eye. */

@@ -1,11 +1,11 @@
-import { compareSides, summariseScenarios } from '../../src/compare/compare-sides.js'
-import type { SideComparisonOptions } from '../../src/compare/compare-sides.js'
-import { representativeRun, toReportTrace, toSideSamples } from '../../src/compare/side-samples.js'
-import { COMPARISON_SCHEMA_VERSION } from '../../src/compare/types.js'
-import type { ComparisonReport, ScenarioComparison } from '../../src/compare/types.js'
-import type { EnvironmentFingerprint } from '../../src/baseline/baseline-file.js'
-import { shopRuns, V1, V2 } from '../compare/shop-runs.js'
-import type { ShopVersion } from '../compare/shop-runs.js'
+import { compareSides, summariseScenarios } from '../../../src/compare/compare-sides.js'
+import type { SideComparisonOptions } from '../../../src/compare/compare-sides.js'
+import { representativeRun, toReportTrace, toSideSamples } from '../../../src/compare/side-samples.js'
+import { COMPARISON_SCHEMA_VERSION } from '../../../src/compare/types.js'
+import type { ComparisonReport, ScenarioComparison } from '../../../src/compare/types.js'
+import type { EnvironmentFingerprint } from '../../../src/baseline/baseline-file.js'
+import { shopRuns, V1, V2 } from '../../compare/shop-runs.js'
+import type { ShopVersion } from '../../compare/shop-runs.js'
 
 /** A fixed environment, so reports built in tests are the same on every machine. */
 export const FIXTURE_ENVIRONMENT: EnvironmentFingerprint = { cpu: 'Fixture CPU @ 3.00GHz', cores: 2, node: 'v24.0.0', os: 'linux x64' }

@@ -1,11 +1,11 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, relative, resolve, sep } from 'node:path'
 import type { Reporter, TestModule, Vitest } from 'vitest/node'
-import { UsageError } from '../errors.js'
-import { buildBaselineReport, readBaselineMeta } from './baseline-report.js'
-import type { BaselineReport, BaselineResult } from './baseline-report.js'
-import { formatMarkdownReport } from './markdown-report.js'
-import { formatTextReport } from './text-report.js'
+import { UsageError } from '../../errors.js'
+import { buildBaselineReport, readBaselineMeta } from '../baseline/baseline-report.js'
+import type { BaselineReport, BaselineResult } from '../baseline/baseline-report.js'
+import { formatMarkdownReport } from '../baseline/baseline-markdown.js'
+import { formatTextReport } from '../baseline/baseline-text.js'
 
 /** Options of `tracewright/reporter`, given as `['tracewright/reporter', { … }]`. */
 export interface TracewrightReporterOptions {

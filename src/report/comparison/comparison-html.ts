@@ -1,5 +1,5 @@
-import type { ComparisonReport, ReportTrace, ScenarioComparison } from '../compare/types.js'
-import { formatMs } from '../model/render-trace.js'
+import type { ComparisonReport, ReportTrace, ScenarioComparison } from '../../compare/types.js'
+import { formatMs } from '../../model/render-trace.js'
 import {
   describeAttributeChange,
   describeOutcome,
@@ -10,7 +10,7 @@ import {
   formatRatio,
   groupAttributeChanges,
 } from './describe-comparison.js'
-import { escapeHtml } from './html.js'
+import { escapeHtml } from '../html.js'
 import { ratioChartSvg } from './ratio-chart.js'
 import { waterfallSvg } from './waterfall.js'
 
