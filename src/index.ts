@@ -65,6 +65,8 @@ export type { CapturedLog, TraceEvent, TraceStoreOptions } from './collector/tra
 export { startCollector, linkLogLine } from './collector/start-collector.js'
 export type { Collector, CollectorOptions } from './collector/start-collector.js'
 export { settleTrace } from './collector/settle.js'
+export { settleReport } from './harness/settle-report.js'
+export type { SettleReport } from './harness/settle-report.js'
 export type { SettleOptions } from './collector/settle.js'
 export { StoreSpanProcessor, toCapturedSpan } from './collector/span-processor.js'
 
@@ -109,6 +111,7 @@ export type { OtlpJsonKeyValue, OtlpJsonTraces, OtlpJsonValue } from './report/o
 
 export {
   BaselineError,
+  LateSpanError,
   OtlpDecodeError,
   SelectorError,
   ServiceError,

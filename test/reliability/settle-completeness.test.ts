@@ -1,8 +1,6 @@
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, test } from 'vitest'
-import * as tracewright from 'tracewright'
-const { startService } = tracewright
-const settleReport = (tracewright as unknown as Record<string, (t: unknown) => { settleMs: number } | undefined>)['settleReport'] ?? (() => undefined)
+import { settleReport, startService } from 'tracewright'
 import type { Service } from 'tracewright'
 import { envInt, forEachLimited, percentile, reportFigures } from './helpers.js'
 
@@ -48,7 +46,7 @@ const EXPORTERS: readonly ExporterCase[] = [
   {
     name: 'Deno built-in',
     protocols: ['http/protobuf'],
-    command: [deno, 'run', '--allow-net', '--allow-env', '--allow-read', fixtures('deno-service.ts')],
+    command: [deno, 'run', '--allow-net', '--allow-env', '--allow-read', fixtures('deno-service.mjs')],
     env: { OTEL_DENO: 'true' },
     traceSize: (n) => n + 1,
   },
