@@ -253,6 +253,8 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
   const waitForSpan = (trace: Trace, selector: Selector, waitOptions: WaitForSpanOptions = {}): Promise<CapturedSpan> => {
     const match = compileSelector(selector)
     const timeoutMs = waitOptions.timeout ?? 5000
+    // The test expects more of this trace: its spans after the hand-over are awaited, not late.
+    late?.expectMore(trace.traceId)
     const find = (): CapturedSpan | undefined => {
       const current = store.trace(trace.traceId)
       return current.spans().find((span) => match(span, current))

@@ -4,10 +4,7 @@ import type { LateSpan, TraceStore } from '../collector/trace-store.js'
 import type { LateSpanError } from '../errors.js'
 import type { CapturedSpan } from '../model/captured-span.js'
 import type { Trace } from '../model/trace.js'
-import { describeLateSpans, lateSpanError, recordSettle } from './settle-report.js'
-
-/** Prefix of the warning printed for late spans no test can fail for; `tracewright/reporter` collects these lines. */
-export const LATE_SPAN_WARNING = '[tracewright] late spans:'
+import { describeLateSpans, LATE_SPAN_WARNING, lateSpanError, recordSettle } from './settle-report.js'
 
 /** Handed-out traces watched at once per service; past it the oldest is let go. */
 const WATCHED = 10_000
@@ -22,6 +19,8 @@ interface Watched {
   owned: boolean
   /** The owning test has finished: from now on a late span can only be reported. */
   checked: boolean
+  /** The test waits for more spans of this trace (`waitForSpan`): what comes after is expected. */
+  expected: boolean
 }
 
 /**
@@ -53,7 +52,7 @@ export class LateSpanWatch {
   handedOut(trace: Trace, info: SettleInfo, settleMs: number): void {
     this.#store.markHandedOut(trace.traceId)
     const late = recordSettle(trace, info, settleMs)
-    this.#watched.set(trace.traceId, { late, info, at: performance.now(), owned: false, checked: false })
+    this.#watched.set(trace.traceId, { late, info, at: performance.now(), owned: false, checked: false, expected: false })
     if (this.#watched.size > WATCHED) this.#watched.delete(this.#watched.keys().next().value as string)
   }
 
@@ -61,6 +60,12 @@ export class LateSpanWatch {
   own(traceId: string): void {
     const watched = this.#watched.get(traceId)
     if (watched !== undefined) watched.owned = true
+  }
+
+  /** The test waits for spans of this trace after it was handed out (background work): they are not late. */
+  expectMore(traceId: string): void {
+    const watched = this.#watched.get(traceId)
+    if (watched !== undefined) watched.expected = true
   }
 
   /**
@@ -81,14 +86,16 @@ export class LateSpanWatch {
       const watched = this.#watched.get(traceId)
       if (watched === undefined) continue
       watched.checked = true
-      if (watched.late.length > 0) messages.push(describeLateSpans(traceId, watched.late, watched.info.rule, watched.info.quietMs))
+      if (watched.late.length > 0 && !watched.expected) messages.push(describeLateSpans(traceId, watched.late, watched.info.rule, watched.info.quietMs))
     }
     return messages.length === 0 ? undefined : lateSpanError(messages)
   }
 
   /** The trace was released from the store (its test is over): a span of it from now on is late too. */
   released(traceId: string): void {
+    const expected = this.#watched.get(traceId)?.expected === true
     this.#watched.delete(traceId)
+    if (expected) return
     this.#released.add(traceId)
     if (this.#released.size > RELEASED_REMEMBERED) this.#released.delete(this.#released.values().next().value as string)
   }
@@ -101,6 +108,7 @@ export class LateSpanWatch {
     const watched = this.#watched.get(late.span.traceId)
     if (watched === undefined) return
     watched.late.push(late)
+    if (watched.expected) return
     if (watched.info.rule === 'quiet') this.#quietWindow?.observe(watched.info.quietMs + late.lateMs)
     if (!watched.owned || watched.checked) {
       console.warn(`${LATE_SPAN_WARNING} ${describeLateSpans(late.span.traceId, [late], watched.info.rule, watched.info.quietMs)}`)

@@ -29,6 +29,9 @@ export interface SettleReport {
 
 const reports = new WeakMap<Trace, SettleReport>()
 
+/** Prefix of the warning printed for late spans no test can fail for; `tracewright/reporter` collects these lines. */
+export const LATE_SPAN_WARNING = '[tracewright] late spans:'
+
 /**
  * How `trace` was settled and which spans of it came late, for a trace returned by
  * `svc.request()` of a child-process service; undefined for any other trace.
