@@ -16,7 +16,6 @@
  * (see `collector/root-flush-processor.ts`), so the harness settles the trace exactly and at once.
  */
 import { register as registerAsyncHook } from 'node:module'
-import { createConnection } from 'node:net'
 import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { createAddHookMessageChannel } from 'import-in-the-middle'
 import { register as registerSyncHooks, supportsSyncHooks } from 'import-in-the-middle/register-hooks.mjs'
@@ -28,8 +27,8 @@ import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis'
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg'
 import { RedisInstrumentation } from '@opentelemetry/instrumentation-redis'
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici'
-import { RootFlushProcessor } from './collector/root-flush-processor.js'
 import { SPAN_CHANNEL_ENV } from './collector/span-channel.js'
+import { harnessSpanProcessor } from './span-channel.js'
 
 // The in-thread loader (Node 22.22.3+/24.11.1+) needs no hand-shake; older versions use the
 // threaded loader and must wait until it has seen every hook before the app's imports run.
@@ -57,13 +56,8 @@ async function exporterFromEnv(): Promise<SpanExporter> {
 async function channelProcessors(): Promise<SpanProcessor[] | undefined> {
   const path = process.env[SPAN_CHANNEL_ENV]
   if (path === undefined || path === '' || (process.env['OTEL_TRACES_EXPORTER'] ?? 'otlp') !== 'otlp') return undefined
-  const socket = createConnection(path)
-  // Never what keeps the service alive, and a harness that went away is no error of the service's.
-  socket.unref()
-  socket.on('error', () => {})
-  socket.write(`H ${process.pid}\n`)
-  const heldDelayMs = Number(process.env['OTEL_BSP_SCHEDULE_DELAY'] ?? 1000)
-  return [new RootFlushProcessor(await exporterFromEnv(), socket, { heldDelayMs: Number.isFinite(heldDelayMs) ? heldDelayMs : 1000 })]
+  const processor = harnessSpanProcessor(await exporterFromEnv())
+  return processor === undefined ? undefined : [processor]
 }
 
 const spanProcessors = await channelProcessors()

@@ -37,6 +37,20 @@ export interface SpanChannel {
 /** Name of the environment variable that carries the channel's path to the service. */
 export const SPAN_CHANNEL_ENV = 'TRACEWRIGHT_SPAN_CHANNEL'
 
+/** Socket files of channels still open, removed when the test process exits however it got there. */
+const openPaths = new Set<string>()
+let exitHookInstalled = false
+
+function removeOnExit(path: string): void {
+  if (process.platform === 'win32') return
+  openPaths.add(path)
+  if (exitHookInstalled) return
+  exitHookInstalled = true
+  process.once('exit', () => {
+    for (const open of openPaths) rmSync(open, { force: true })
+  })
+}
+
 /** Starts the harness end of the span channel, writing what it hears into `store`. */
 export async function startSpanChannel(store: TraceStore): Promise<SpanChannel> {
   const id = `${process.pid}-${randomBytes(6).toString('hex')}`
@@ -71,10 +85,7 @@ export async function startSpanChannel(store: TraceStore): Promise<SpanChannel> 
     server.listen(path, () => resolve())
   })
   // The socket file must not outlive the test process, however it ends.
-  const removeFile = (): void => {
-    if (process.platform !== 'win32') rmSync(path, { force: true })
-  }
-  process.once('exit', removeFile)
+  removeOnExit(path)
   let closing: Promise<void> | undefined
   return {
     path,
@@ -95,9 +106,9 @@ export async function startSpanChannel(store: TraceStore): Promise<SpanChannel> 
     close() {
       closing ??= new Promise<void>((resolve) => {
         for (const socket of sockets) socket.destroy()
+        // Closing the server removes its socket file.
         server.close(() => {
-          removeFile()
-          process.removeListener('exit', removeFile)
+          openPaths.delete(path)
           resolve()
         })
       })

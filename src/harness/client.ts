@@ -233,9 +233,11 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
     }
     // A trace that hits a store bound fails its request with the numbers, instead of settling on
     // what is left of it: settleTrace checks before it starts and rejects on a limit event.
+    // Out of process the settle rule is reported and the trace watched for late spans; the
+    // in-process path skips that bookkeeping.
     let info: SettleInfo | undefined
-    const responded = performance.now()
-    const settled = settleTrace(store, traceId, {
+    const responded = late === undefined ? 0 : performance.now()
+    const settled = settleTrace(store, traceId, late === undefined ? settleOptions : {
       ...settleOptions,
       ...(options.reporting === undefined ? {} : { reporting: options.reporting }),
       ...(options.quietWindow === undefined ? {} : { quietWindow: options.quietWindow }),

@@ -48,6 +48,14 @@ const EXPORTERS: readonly ExporterCase[] = [
     rule: 'quiet',
   },
   {
+    name: 'JS SDK + harnessSpanProcessor',
+    protocols: ['http/protobuf'],
+    command: [process.execPath, fixtures('span-service.mjs')],
+    env: { SPAN_CHANNEL: '1' },
+    traceSize: (n) => n + 1,
+    rule: 'exact',
+  },
+  {
     name: 'Deno built-in',
     protocols: ['http/protobuf'],
     command: [deno, 'run', '--allow-net', '--allow-env', '--allow-read', fixtures('deno-service.mjs')],
@@ -158,19 +166,21 @@ describe('every trace handed out is complete', () => {
   })
 
   test('four services started one after another in one test process, the first request to each', { timeout: 120_000 }, async () => {
+    const byName = (name: string): ExporterCase => EXPORTERS.find((e) => e.name === name) as ExporterCase
     const rows = [
-      [EXPORTERS[0], 'http/protobuf'], [EXPORTERS[1], 'http/protobuf'], [EXPORTERS[1], 'grpc'], [EXPORTERS[2], 'http/protobuf'],
+      [byName('register hook'), 'http/protobuf'], [byName('JS SDK, own BatchSpanProcessor'), 'http/protobuf'],
+      [byName('JS SDK, own BatchSpanProcessor'), 'grpc'], [byName('Deno built-in'), 'http/protobuf'],
     ] as const
     const before = failures.length
     const services: Array<[Service, ExporterCase]> = []
     const checks: Array<() => void> = []
     try {
       for (const [exporter, protocol] of rows) {
-        const svc = await start(exporter as ExporterCase, protocol, 10, `multi-${services.length}`)
-        services.push([svc, exporter as ExporterCase])
+        const svc = await start(exporter, protocol, 10, `multi-${services.length}`)
+        services.push([svc, exporter])
         // The first request after each start, while the services started before keep serving.
         const [first] = await Promise.all([
-          probe(svc, exporter as ExporterCase, 3, `service ${services.length} (${exporter?.name}) first request`),
+          probe(svc, exporter, 3, `service ${services.length} (${exporter.name}) first request`),
           ...services.slice(0, -1).map(([other, otherExporter]) => probe(other, otherExporter, 2, 'earlier service').then((c) => checks.push(c))),
         ])
         checks.push(first)
