@@ -105,9 +105,12 @@ function missingParents(store: TraceStore, traceId: string, harnessSpanId: strin
 
 /**
  * Resolves with the trace once it is complete. In-process (`quietMs: 0`): the entry span has ended
- * and no span of the trace is open — decided the moment the last span ends, with no timer.
- * Out of process: the entry span has arrived, every referenced parent is present, and no span
- * arrived for `quietMs`. Never polls: it reacts to the store's events and one timer at a time.
+ * and no span of the trace is open — decided the moment the last span ends, with no timer. Over the
+ * span channel (`tracewright/register`): the entry process reported its root, every reporting
+ * process said all the spans it started are exported, and nothing is open. Any other exporter: the
+ * entry span has arrived, every referenced parent is present, and no span arrived for the quiet
+ * window (`quietMs`, or the learned `quietWindow` when larger). Never polls: it reacts to the
+ * store's events and one timer at a time.
  *
  * @example
  * ```ts
@@ -164,12 +167,7 @@ export function settleTrace(store: TraceStore, traceId: string, options: SettleO
      */
     const evaluateExact = (): void => {
       const channel = store.channelState(traceId, harnessSpanId)
-      if (channel.failure !== undefined) {
-        return finish(new ServiceError(
-          `Failed to capture trace ${traceId}: the service could not export its spans (${channel.failure}). ` +
-            'Please check that nothing else holds the collector\'s port and that the service\'s OTEL_EXPORTER_OTLP_* settings were not overridden.',
-        ))
-      }
+      if (channel.failure !== undefined) return finish(exportFailure(traceId, channel.failure))
       if (!channel.rootReported || !entrySeen || store.openSpanCount(traceId) > 0 || !channel.allDone) return
       const now = performance.now()
       if (waitsForOthers(now - (store.lastArrival(traceId) ?? now))) return
@@ -208,28 +206,40 @@ export function settleTrace(store: TraceStore, traceId: string, options: SettleO
       }
       evaluate()
     })
-    const timeout = setTimeout(() => {
-      const reasons = unsettledReasons(store, traceId, harnessSpanId)
-      const channel = store.channelState(traceId, harnessSpanId)
-      if (options.reporting?.() === true && !channel.rootReported) {
-        reasons.push('the service reports its spans to the harness (tracewright/register) but reported no span of this request')
-      } else if (channel.rootReported && !channel.allDone) {
-        reasons.push('a process of the service has not finished exporting the spans it started')
-      }
-      const missing = missingParents(store, traceId, harnessSpanId)
-      if (missing.length > 0) reasons.push(`parent span${missing.length === 1 ? '' : 's'} ${missing.join(', ')} never arrived`)
-      const callers = childlessCallers(store, traceId, options.awaitChildrenOf)
-      if (callers.length > 0) {
-        reasons.push(`the service called by ${callers.join(', ')} answered, but its SERVER span never arrived (does it export its spans to this collector?)`)
-      }
-      finish(new TraceTimeoutError(
-        `Failed to settle trace ${traceId} within ${timeoutMs} ms: ${reasons.join('; ') || 'spans kept arriving'}.\n\n` +
-          `${store.trace(traceId).toString()}\n\n` +
-          'Please check that the service ends its spans and exports them (for a child process: OTEL_* environment and the exporter), or raise the `timeout` option.',
-      ))
-    }, timeoutMs)
+    const timeout = setTimeout(() => finish(timeoutError(store, traceId, options)), timeoutMs)
     const onAbort = (): void => finish(signal?.reason instanceof Error ? signal.reason : new Error('settling was aborted'))
     signal?.addEventListener('abort', onAbort, { once: true })
     evaluate()
   })
+}
+
+/** The error for a process that said over the span channel that exporting the trace's spans failed. */
+function exportFailure(traceId: string, reason: string): ServiceError {
+  return new ServiceError(
+    `Failed to capture trace ${traceId}: the service could not export its spans (${reason}). ` +
+      "Please check that nothing else holds the collector's port and that the service's OTEL_EXPORTER_OTLP_* settings were not overridden.",
+  )
+}
+
+/** The error for a trace that did not settle in time, with every reason that still held. */
+function timeoutError(store: TraceStore, traceId: string, options: SettleOptions): TraceTimeoutError {
+  const { harnessSpanId, timeoutMs } = options
+  const reasons = unsettledReasons(store, traceId, harnessSpanId)
+  const channel = store.channelState(traceId, harnessSpanId)
+  if (options.reporting?.() === true && !channel.rootReported) {
+    reasons.push('the service reports its spans to the harness (tracewright/register) but reported no span of this request')
+  } else if (channel.rootReported && !channel.allDone) {
+    reasons.push('a process of the service has not finished exporting the spans it started')
+  }
+  const missing = missingParents(store, traceId, harnessSpanId)
+  if (missing.length > 0) reasons.push(`parent span${missing.length === 1 ? '' : 's'} ${missing.join(', ')} never arrived`)
+  const callers = childlessCallers(store, traceId, options.awaitChildrenOf)
+  if (callers.length > 0) {
+    reasons.push(`the service called by ${callers.join(', ')} answered, but its SERVER span never arrived (does it export its spans to this collector?)`)
+  }
+  return new TraceTimeoutError(
+    `Failed to settle trace ${traceId} within ${timeoutMs} ms: ${reasons.join('; ') || 'spans kept arriving'}.\n\n` +
+      `${store.trace(traceId).toString()}\n\n` +
+      'Please check that the service ends its spans and exports them (for a child process: OTEL_* environment and the exporter), or raise the `timeout` option.',
+  )
 }
