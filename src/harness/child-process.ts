@@ -157,6 +157,9 @@ export async function startChildProcessService(options: ChildProcessServiceOptio
   if (options.collector !== undefined && (options.maxSpansPerTrace !== undefined || options.maxTraces !== undefined)) {
     throw new UsageError('Failed to start service: maxSpansPerTrace and maxTraces bound the collector\'s store. Please give them to startCollector({ maxSpansPerTrace, maxTraces }) when you pass a shared `collector`.')
   }
+  if (options.quietMs !== undefined && !(Number.isFinite(options.quietMs) && options.quietMs >= 0)) {
+    throw new UsageError(`Failed to start service: quietMs must be a number of milliseconds ≥ 0, got ${String(options.quietMs)}. It is the floor of the quiet window for exporters that do not report span starts (default ${DEFAULT_QUIET_FLOOR_MS}).`)
+  }
   const [file, ...args] = command
   const name = options.name ?? file.split(/[\\/]/).pop() ?? 'service'
   const ownCollector = options.collector === undefined

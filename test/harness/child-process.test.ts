@@ -140,6 +140,7 @@ describe('failures are clear and fast, and leave no process behind', () => {
     await expect(startService({ command: [node, fixture('plain-esm.mjs')] })).rejects.toThrow(/`ready` must be/)
     // @ts-expect-error command is an array
     await expect(startService({ command: 'node server.js', ready: { port: true } })).rejects.toThrow(/array of strings/)
+    await expect(startService({ command: [node, fixture('plain-esm.mjs')], ready: { port: true }, quietMs: -1 })).rejects.toThrow(/quietMs must be a number of milliseconds ≥ 0, got -1/)
   })
 })
 
