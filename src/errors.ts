@@ -3,6 +3,7 @@ export type TracewrightErrorCode =
   | 'ERR_TRACEWRIGHT_SELECTOR'
   | 'ERR_TRACEWRIGHT_SPAN_LOOKUP'
   | 'ERR_TRACEWRIGHT_TRACE_TIMEOUT'
+  | 'ERR_TRACEWRIGHT_LATE_SPAN'
   | 'ERR_TRACEWRIGHT_SERVICE_START'
   | 'ERR_TRACEWRIGHT_SERVICE'
   | 'ERR_TRACEWRIGHT_TRACE_LIMIT'
@@ -45,6 +46,16 @@ export class SpanLookupError extends TracewrightError {
 export class TraceTimeoutError extends TracewrightError {
   constructor(message: string) {
     super('ERR_TRACEWRIGHT_TRACE_TIMEOUT', message)
+  }
+}
+
+/**
+ * Spans of a trace arrived after the trace was handed to a test: what the test asserted on was
+ * incomplete. The message names the trace, the late spans, how late they came and the fix.
+ */
+export class LateSpanError extends TracewrightError {
+  constructor(message: string) {
+    super('ERR_TRACEWRIGHT_LATE_SPAN', message)
   }
 }
 

@@ -67,6 +67,8 @@ export type { TraceEvent, TraceStoreOptions } from './collector/trace-store.js'
 export { startCollector, linkLogLine } from './collector/start-collector.js'
 export type { Collector, CollectorOptions } from './collector/start-collector.js'
 export { settleTrace } from './collector/settle.js'
+export { settleReport } from './harness/settle-report.js'
+export type { SettleReport } from './harness/settle-report.js'
 export type { SettleOptions } from './collector/settle.js'
 export { StoreSpanProcessor, toCapturedSpan } from './collector/span-processor.js'
 
@@ -111,6 +113,7 @@ export type { OtlpJsonKeyValue, OtlpJsonTraces, OtlpJsonValue } from './report/o
 
 export {
   BaselineError,
+  LateSpanError,
   OtlpDecodeError,
   SelectorError,
   ServiceError,

@@ -10,8 +10,13 @@
  * that `startService({ command })` sets. Works for ESM and CommonJS services: CommonJS modules are
  * patched on `require`, ES modules through import-in-the-middle's loader hook, registered here
  * before the service's own modules load.
+ *
+ * Started by the harness (`TRACEWRIGHT_SPAN_CHANNEL` set), it also reports span starts to the
+ * harness over the span channel and exports each trace's spans as soon as its local root ends
+ * (see `collector/root-flush-processor.ts`), so the harness settles the trace exactly and at once.
  */
 import { register as registerAsyncHook } from 'node:module'
+import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { createAddHookMessageChannel } from 'import-in-the-middle'
 import { register as registerSyncHooks, supportsSyncHooks } from 'import-in-the-middle/register-hooks.mjs'
 import { NodeSDK } from '@opentelemetry/sdk-node'
@@ -22,6 +27,8 @@ import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis'
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg'
 import { RedisInstrumentation } from '@opentelemetry/instrumentation-redis'
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici'
+import { SPAN_CHANNEL_ENV } from './collector/span-channel.js'
+import { harnessSpanProcessor } from './span-channel.js'
 
 // The in-thread loader (Node 22.22.3+/24.11.1+) needs no hand-shake; older versions use the
 // threaded loader and must wait until it has seen every hook before the app's imports run.
@@ -34,7 +41,28 @@ if (supportsSyncHooks()) {
   waitForHooks = waitForAllMessagesAcknowledged
 }
 
+/** The OTLP trace exporter for the protocol the environment asks for, as the SDK would pick it. */
+async function exporterFromEnv(): Promise<SpanExporter> {
+  const protocol = process.env['OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'] ?? process.env['OTEL_EXPORTER_OTLP_PROTOCOL'] ?? 'http/protobuf'
+  if (protocol === 'grpc') return new (await import('@opentelemetry/exporter-trace-otlp-grpc')).OTLPTraceExporter()
+  if (protocol === 'http/json') return new (await import('@opentelemetry/exporter-trace-otlp-http')).OTLPTraceExporter()
+  return new (await import('@opentelemetry/exporter-trace-otlp-proto')).OTLPTraceExporter()
+}
+
+/**
+ * With a span channel (the harness started this process): the processor that reports span starts
+ * and flushes each trace when its local root ends. Without one (run by hand): the SDK's defaults.
+ */
+async function channelProcessors(): Promise<SpanProcessor[] | undefined> {
+  const path = process.env[SPAN_CHANNEL_ENV]
+  if (path === undefined || path === '' || (process.env['OTEL_TRACES_EXPORTER'] ?? 'otlp') !== 'otlp') return undefined
+  const processor = harnessSpanProcessor(await exporterFromEnv())
+  return processor === undefined ? undefined : [processor]
+}
+
+const spanProcessors = await channelProcessors()
 const sdk = new NodeSDK({
+  ...(spanProcessors === undefined ? {} : { spanProcessors }),
   instrumentations: [
     new HttpInstrumentation(),
     new UndiciInstrumentation(),

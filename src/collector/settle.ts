@@ -1,7 +1,16 @@
 import type { CapturedSpan } from '../model/captured-span.js'
 import type { Trace } from '../select/trace.js'
-import { TraceTimeoutError } from '../errors.js'
+import { ServiceError, TraceTimeoutError } from '../errors.js'
+import type { QuietWindow } from './quiet-window.js'
 import type { TraceStore } from './trace-store.js'
+
+/** How a trace was settled, for {@link SettleOptions.onSettled}. */
+export interface SettleInfo {
+  /** `exact`: span starts were reported (in-process, or over the span channel); `quiet`: a foreign exporter, by quiet window. */
+  readonly rule: 'exact' | 'quiet'
+  /** The quiet window used, ms (0 for `exact`). */
+  readonly quietMs: number
+}
 
 export interface SettleOptions {
   /**
@@ -28,6 +37,19 @@ export interface SettleOptions {
   readonly awaitChildrenOf?: (span: CapturedSpan) => boolean
   /** Give up after this many ms with a {@link TraceTimeoutError}. */
   readonly timeoutMs: number
+  /**
+   * True when the service reports span starts over the span channel (`tracewright/register`):
+   * its trace settles exactly once its processes say every span they started is exported, and
+   * never by a quiet window. A trace whose entry process reports is settled exactly in any case.
+   */
+  readonly reporting?: () => boolean
+  /**
+   * Out of process, for a foreign exporter: the learned quiet window (at least `quietMs`), which
+   * this trace's straggle teaches in turn.
+   */
+  readonly quietWindow?: QuietWindow
+  /** Told how the trace was settled. */
+  readonly onSettled?: (info: SettleInfo) => void
   readonly signal?: AbortSignal
 }
 
@@ -83,9 +105,12 @@ function missingParents(store: TraceStore, traceId: string, harnessSpanId: strin
 
 /**
  * Resolves with the trace once it is complete. In-process (`quietMs: 0`): the entry span has ended
- * and no span of the trace is open — decided the moment the last span ends, with no timer.
- * Out of process: the entry span has arrived, every referenced parent is present, and no span
- * arrived for `quietMs`. Never polls: it reacts to the store's events and one timer at a time.
+ * and no span of the trace is open — decided the moment the last span ends, with no timer. Over the
+ * span channel (`tracewright/register`): the entry process reported its root, every reporting
+ * process said all the spans it started are exported, and nothing is open. Any other exporter: the
+ * entry span has arrived, every referenced parent is present, and no span arrived for the quiet
+ * window (`quietMs`, or the learned `quietWindow` when larger). Never polls: it reacts to the
+ * store's events and one timer at a time.
  *
  * @example
  * ```ts
@@ -104,58 +129,117 @@ export function settleTrace(store: TraceStore, traceId: string, options: SettleO
     // Whether the entry span is in is tracked as spans arrive, so each arrival costs a comparison
     // rather than a scan of every span so far (quadratic for a large trace).
     let entrySeen = harnessSpanId !== undefined && store.spans(traceId).some((s) => s.parentSpanId === harnessSpanId)
+    let entryArrival = entrySeen ? performance.now() : undefined
     const settled = (): boolean => harnessSpanId === undefined
       ? isSettled(store, traceId, harnessSpanId)
       : entrySeen && store.openSpanCount(traceId) === 0
     let timer: NodeJS.Timeout | undefined
-    const finish = (error?: Error): void => {
+    let confirming = false
+    const finish = (error?: Error, info?: SettleInfo): void => {
       unwatch()
       clearTimeout(timeout)
       clearTimeout(timer)
       signal?.removeEventListener('abort', onAbort)
-      if (error) reject(error)
-      else resolve(store.trace(traceId))
+      if (error) return reject(error)
+      if (info !== undefined && options.onSettled !== undefined) {
+        // Marked here, in the same turn as the last check: a span arriving from now on is late.
+        store.markHandedOut(traceId)
+        options.onSettled(info)
+      }
+      resolve(store.trace(traceId))
     }
     const recheckIn = (ms: number): void => {
       clearTimeout(timer)
       timer = setTimeout(evaluate, ms)
     }
+    /** Parents and calls into known services, awaited on either rule; true when settling must wait. */
+    const waitsForOthers = (quietFor: number): boolean => {
+      if (childlessCallers(store, traceId, options.awaitChildrenOf).length > 0) return true
+      if (grace > 0 && quietFor < grace && missingParents(store, traceId, harnessSpanId).length > 0) {
+        recheckIn(grace - quietFor)
+        return true
+      }
+      return false
+    }
+    /**
+     * The exact rule over the span channel: the entry process reported its root, every process
+     * that reported a root of this trace said all its spans are exported, nothing is open.
+     */
+    const evaluateExact = (): void => {
+      const channel = store.channelState(traceId, harnessSpanId)
+      if (channel.failure !== undefined) return finish(exportFailure(traceId, channel.failure))
+      if (!channel.rootReported || !entrySeen || store.openSpanCount(traceId) > 0 || !channel.allDone) return
+      const now = performance.now()
+      if (waitsForOthers(now - (store.lastArrival(traceId) ?? now))) return
+      // One turn later, so lines another process wrote before this one's last line (a downstream
+      // service's root, written before it answered) have been read from its socket too.
+      if (confirming) return
+      confirming = true
+      setImmediate(() => {
+        confirming = false
+        const again = store.channelState(traceId, harnessSpanId)
+        if (again.allDone && again.failure === undefined && store.openSpanCount(traceId) === 0 && childlessCallers(store, traceId, options.awaitChildrenOf).length === 0) {
+          finish(undefined, { rule: 'exact', quietMs: 0 })
+        } else evaluate()
+      })
+    }
     const evaluate = (): void => {
+      if (store.channelState(traceId, harnessSpanId).rootReported || options.reporting?.() === true) return evaluateExact()
       if (!settled()) return
       const now = performance.now()
       const quietFor = now - (store.lastArrival(traceId) ?? now)
-      if (quietFor < quietMs) return recheckIn(quietMs - quietFor)
+      const window = Math.max(quietMs, options.quietWindow?.ms ?? 0)
+      if (quietFor < window) return recheckIn(window - quietFor)
       // Settled but for a referenced parent, or a call into a known service whose SERVER span has
       // not come: another process's next batch may bring it. Wait up to the grace, then settle
       // anyway so a broken trace shows up in assertions rather than as a timeout.
-      if (childlessCallers(store, traceId, options.awaitChildrenOf).length > 0) return
-      if (grace > 0 && quietFor < grace && missingParents(store, traceId, harnessSpanId).length > 0) {
-        return recheckIn(grace - quietFor)
-      }
-      finish()
+      if (waitsForOthers(quietFor)) return
+      if (entryArrival !== undefined) options.quietWindow?.observe((store.lastArrival(traceId) ?? entryArrival) - entryArrival)
+      finish(undefined, { rule: 'quiet', quietMs: window })
     }
     const unwatch = store.watch(traceId, (event) => {
       if (event.type === 'limit') return finish(store.limitError(traceId))
       if (event.type === 'log') return
-      if (event.type === 'end' && event.span.parentSpanId === harnessSpanId) entrySeen = true
+      if (event.type === 'end' && event.span.parentSpanId === harnessSpanId) {
+        entrySeen = true
+        entryArrival ??= performance.now()
+      }
       evaluate()
     })
-    const timeout = setTimeout(() => {
-      const reasons = unsettledReasons(store, traceId, harnessSpanId)
-      const missing = missingParents(store, traceId, harnessSpanId)
-      if (missing.length > 0) reasons.push(`parent span${missing.length === 1 ? '' : 's'} ${missing.join(', ')} never arrived`)
-      const callers = childlessCallers(store, traceId, options.awaitChildrenOf)
-      if (callers.length > 0) {
-        reasons.push(`the service called by ${callers.join(', ')} answered, but its SERVER span never arrived (does it export its spans to this collector?)`)
-      }
-      finish(new TraceTimeoutError(
-        `Failed to settle trace ${traceId} within ${timeoutMs} ms: ${reasons.join('; ') || 'spans kept arriving'}.\n\n` +
-          `${store.trace(traceId).toString()}\n\n` +
-          'Please check that the service ends its spans and exports them (for a child process: OTEL_* environment and the exporter), or raise the `timeout` option.',
-      ))
-    }, timeoutMs)
+    const timeout = setTimeout(() => finish(timeoutError(store, traceId, options)), timeoutMs)
     const onAbort = (): void => finish(signal?.reason instanceof Error ? signal.reason : new Error('settling was aborted'))
     signal?.addEventListener('abort', onAbort, { once: true })
     evaluate()
   })
+}
+
+/** The error for a process that said over the span channel that exporting the trace's spans failed. */
+function exportFailure(traceId: string, reason: string): ServiceError {
+  return new ServiceError(
+    `Failed to capture trace ${traceId}: the service could not export its spans (${reason}). ` +
+      "Please check that nothing else holds the collector's port and that the service's OTEL_EXPORTER_OTLP_* settings were not overridden.",
+  )
+}
+
+/** The error for a trace that did not settle in time, with every reason that still held. */
+function timeoutError(store: TraceStore, traceId: string, options: SettleOptions): TraceTimeoutError {
+  const { harnessSpanId, timeoutMs } = options
+  const reasons = unsettledReasons(store, traceId, harnessSpanId)
+  const channel = store.channelState(traceId, harnessSpanId)
+  if (options.reporting?.() === true && !channel.rootReported) {
+    reasons.push('the service reports its spans to the harness (tracewright/register) but reported no span of this request')
+  } else if (channel.rootReported && !channel.allDone) {
+    reasons.push('a process of the service has not finished exporting the spans it started')
+  }
+  const missing = missingParents(store, traceId, harnessSpanId)
+  if (missing.length > 0) reasons.push(`parent span${missing.length === 1 ? '' : 's'} ${missing.join(', ')} never arrived`)
+  const callers = childlessCallers(store, traceId, options.awaitChildrenOf)
+  if (callers.length > 0) {
+    reasons.push(`the service called by ${callers.join(', ')} answered, but its SERVER span never arrived (does it export its spans to this collector?)`)
+  }
+  return new TraceTimeoutError(
+    `Failed to settle trace ${traceId} within ${timeoutMs} ms: ${reasons.join('; ') || 'spans kept arriving'}.\n\n` +
+      `${store.trace(traceId).toString()}\n\n` +
+      'Please check that the service ends its spans and exports them (for a child process: OTEL_* environment and the exporter), or raise the `timeout` option.',
+  )
 }

@@ -1,6 +1,8 @@
 import { UsageError } from '../errors.js'
 import type { GrpcReceiver } from './grpc-receiver.js'
 import { startHttpReceiver } from './http-receiver.js'
+import { startSpanChannel } from './span-channel.js'
+import type { SpanChannel } from './span-channel.js'
 import { storeOptions, TraceStore, type CapturedLog, type TraceStoreOptions } from './trace-store.js'
 
 /**
@@ -50,6 +52,12 @@ export interface Collector {
   readonly grpcEndpoint: string
   /** Where everything received goes. */
   readonly store: TraceStore
+  /**
+   * The local socket on which processes running `tracewright/register` report span starts and
+   * finished exports (its path goes to them in `TRACEWRIGHT_SPAN_CHANNEL`), so their traces
+   * settle exactly.
+   */
+  readonly spanChannel: SpanChannel
   /** Closes both receivers and their connections. Safe to call more than once. */
   stop(): Promise<void>
 }
@@ -84,23 +92,28 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
   const store = options.store ?? new TraceStore(storeOptions(options))
   const http = await startHttpReceiver({ store, maxBodyBytes, maxDecompressedBytes, requestTimeoutMs })
   let grpc: GrpcReceiver | undefined
-  if (options.grpc ?? true) {
-    try {
+  let spanChannel: SpanChannel | undefined
+  try {
+    spanChannel = await startSpanChannel(store)
+    if (options.grpc ?? true) {
       // Loaded only when asked for: grpc-js takes a while to import.
       const { startGrpcReceiver } = await import('./grpc-receiver.js')
       grpc = await startGrpcReceiver({ store, maxMessageBytes: maxDecompressedBytes, requestTimeoutMs })
-    } catch (error) {
-      await http.close()
-      throw error
     }
+  } catch (error) {
+    await http.close()
+    await spanChannel?.close()
+    throw error
   }
+  const channel = spanChannel
   let stopping: Promise<void> | undefined
   return {
     endpoint: http.endpoint,
     grpcEndpoint: grpc?.endpoint ?? '',
     store,
+    spanChannel: channel,
     stop() {
-      stopping ??= Promise.all([http.close(), grpc?.close()]).then(afterClosePhase)
+      stopping ??= Promise.all([http.close(), grpc?.close(), channel.close()]).then(afterClosePhase)
       return stopping
     },
   }

@@ -50,6 +50,24 @@ export type TraceEvent =
   | { readonly type: 'end'; readonly span: CapturedSpan }
   | { readonly type: 'log'; readonly log: CapturedLog }
   | { readonly type: 'limit'; readonly limit: 'maxSpansPerTrace' | 'maxTraces' }
+  | { readonly type: 'report' }
+
+/** A span that arrived after its trace was handed to a test, and how late. */
+export interface LateSpan {
+  readonly span: CapturedSpan
+  /** Milliseconds between the trace being handed out and this span arriving. */
+  readonly lateMs: number
+}
+
+/** What the service processes of a trace reported over the span channel (see `span-channel.ts`). */
+interface ChannelReports {
+  /** Per channel connection (one per process): true once it said every span of the trace it started is exported. */
+  readonly done: Map<number, boolean>
+  /** Local roots reported as started: span id → parent span id ('' for none). */
+  readonly roots: Map<string, string>
+  /** Why a process could not export the trace's spans, if it said so. */
+  failure: string | undefined
+}
 
 
 
@@ -64,6 +82,11 @@ interface TraceEntry {
   dropped: number
   lastArrival: number
   cached: Trace | undefined
+  /** Reports from span channels; undefined until the first one (foreign exporters never send any). */
+  reports: ChannelReports | undefined
+  /** `performance.now()` when the trace was handed to a test; spans after it are late. */
+  handedOutAt: number | undefined
+  late: LateSpan[] | undefined
 }
 
 /**
@@ -82,6 +105,7 @@ export class TraceStore {
   readonly #traces = new Map<string, TraceEntry>()
   readonly #listeners = new Map<string, Set<TraceListener>>()
   readonly #anyListeners = new Set<(span: CapturedSpan) => void>()
+  readonly #lateListeners = new Set<(late: LateSpan) => void>()
   readonly #maxSpansPerTrace: number
   readonly #maxTraces: number
   #evictedTraces = 0
@@ -135,8 +159,102 @@ export class TraceStore {
     entry.spanIds.add(span.spanId)
     entry.lastArrival = performance.now()
     entry.cached = undefined
+    if (entry.handedOutAt !== undefined) this.#late(entry, span)
     this.#emit(span.traceId, { type: 'end', span })
     for (const listener of this.#anyListeners) listener(span)
+  }
+
+  #late(entry: TraceEntry, span: CapturedSpan): void {
+    const late: LateSpan = { span, lateMs: entry.lastArrival - (entry.handedOutAt ?? entry.lastArrival) }
+    ;(entry.late ??= []).push(late)
+    for (const listener of this.#lateListeners) listener(late)
+  }
+
+  /**
+   * Records that the trace was handed to a test as complete: every span of it that arrives from
+   * now on is a {@link LateSpan}, kept with the trace and told to {@link watchLate} listeners.
+   */
+  markHandedOut(traceId: string): void {
+    const entry = this.#traces.get(traceId)
+    if (entry !== undefined) entry.handedOutAt ??= performance.now()
+  }
+
+  /** When the trace was handed out (`performance.now()`), or undefined. */
+  handedOutAt(traceId: string): number | undefined {
+    return this.#traces.get(traceId)?.handedOutAt
+  }
+
+  /** Spans that arrived after the trace was handed out, in arrival order. */
+  lateSpans(traceId: string): readonly LateSpan[] {
+    return this.#traces.get(traceId)?.late ?? []
+  }
+
+  /** Calls `listener` for every late span of any trace; returns the function that unsubscribes. */
+  watchLate(listener: (late: LateSpan) => void): () => void {
+    this.#lateListeners.add(listener)
+    return () => this.#lateListeners.delete(listener)
+  }
+
+  /**
+   * A service process reported over its span channel (`connection` names the process's
+   * connection) that a local root span started: the process is now exporting spans of this trace
+   * and owes a {@link reportDone}. The root counts as open until it arrives.
+   */
+  reportRoot(traceId: string, connection: number, spanId: string, parentSpanId: string, name: string): void {
+    const entry = this.#entry(traceId)
+    if (entry === undefined) return
+    const reports = this.#reports(entry)
+    reports.done.set(connection, false)
+    reports.roots.set(spanId, parentSpanId)
+    if (!entry.spanIds.has(spanId)) entry.open.set(spanId, name)
+    this.#emit(traceId, { type: 'report' })
+  }
+
+  /** A process reported a span of the trace still open when its local root ended. */
+  reportOpen(traceId: string, spanId: string, name: string): void {
+    const entry = this.#traces.get(traceId)
+    if (entry === undefined || entry.spanIds.has(spanId)) return
+    entry.open.set(spanId, name)
+    this.#emit(traceId, { type: 'report' })
+  }
+
+  /**
+   * A process reported that every span of the trace it started has ended and that the collector
+   * has acknowledged their export (so they are in this store, unless dropped past a bound).
+   */
+  reportDone(traceId: string, connection: number): void {
+    const entry = this.#traces.get(traceId)
+    if (entry === undefined) return
+    this.#reports(entry).done.set(connection, true)
+    this.#emit(traceId, { type: 'report' })
+  }
+
+  /** A process reported that it could not export spans of the trace. */
+  reportFailure(traceId: string, connection: number, message: string): void {
+    const entry = this.#traces.get(traceId)
+    if (entry === undefined) return
+    const reports = this.#reports(entry)
+    reports.failure ??= message
+    reports.done.set(connection, true)
+    this.#emit(traceId, { type: 'report' })
+  }
+
+  /**
+   * What the span channels said of a trace: whether a local root whose parent is `parentSpanId`
+   * was reported, whether every reporting process is done, and an export failure if any.
+   */
+  channelState(traceId: string, parentSpanId: string | undefined): { rootReported: boolean; allDone: boolean; failure: string | undefined } {
+    const reports = this.#traces.get(traceId)?.reports
+    if (reports === undefined) return { rootReported: false, allDone: true, failure: undefined }
+    let rootReported = false
+    for (const parent of reports.roots.values()) if (parent === (parentSpanId ?? '')) rootReported = true
+    let allDone = true
+    for (const done of reports.done.values()) if (!done) allDone = false
+    return { rootReported, allDone, failure: reports.failure }
+  }
+
+  #reports(entry: TraceEntry): ChannelReports {
+    return entry.reports ??= { done: new Map(), roots: new Map(), failure: undefined }
   }
 
   /** Adds a log line linked to a trace. */
@@ -274,7 +392,7 @@ export class TraceStore {
     let entry = this.#traces.get(traceId)
     if (entry === undefined) {
       if (this.#evictedIds.has(traceId)) return undefined
-      entry = { spans: [], spanIds: new Set(), open: new Map(), logs: [], dropped: 0, lastArrival: 0, cached: undefined }
+      entry = { spans: [], spanIds: new Set(), open: new Map(), logs: [], dropped: 0, lastArrival: 0, cached: undefined, reports: undefined, handedOutAt: undefined, late: undefined }
       this.#traces.set(traceId, entry)
       if (this.#traces.size > this.#maxTraces) this.#evict(traceId)
     }

@@ -6,6 +6,8 @@ import type { Collector } from '../collector/start-collector.js'
 import { linkLogLine } from '../collector/start-collector.js'
 import type { CapturedSpan } from '../model/captured-span.js'
 import { storeOptions } from '../collector/trace-store.js'
+import { QuietWindow } from '../collector/quiet-window.js'
+import { SPAN_CHANNEL_ENV } from '../collector/span-channel.js'
 import type { TraceStoreOptions } from '../collector/trace-store.js'
 import { ServiceError, ServiceStartError, UsageError } from '../errors.js'
 import { createTracedClient } from './client.js'
@@ -36,11 +38,14 @@ export interface ChildProcessServiceOptions extends TraceStoreOptions {
   /** How long `request()` waits for the trace to settle, ms. Default 10,000. */
   readonly settleTimeout?: number
   /**
-   * Extra quiet window once the entry span has arrived, ms. Default 0: an exporter sends its
-   * batches one after another, so when the entry span (which ends last) arrives, every span that
-   * ended before it in that process has arrived too; calls into other services started on the same
-   * collector are awaited by port. Raise it for a service whose exporter sends batches in
-   * parallel, or for downstream processes the harness did not start.
+   * For a service whose exporter does not report span starts (any SDK but `tracewright/register`):
+   * the floor of the quiet window, ms. Such a trace settles once its entry span has arrived, every
+   * referenced parent is present, and no span of it has arrived for the quiet window, which is
+   * learned from the exporter: twice the longest recent delay between a trace's entry span and
+   * the last of its other spans, never below this floor (and {@link DEFAULT_QUIET_WARMUP_MS} plus
+   * twice the batch delay for the first 8 traces). Default 5. A span that still comes after its
+   * trace was handed out fails the test that got it (see `settleReport`); raise this then.
+   * Ignored for services that run `tracewright/register`: their traces settle exactly.
    */
   readonly quietMs?: number
   /** Grace between SIGTERM and SIGKILL on stop, ms. Default 3,000. */
@@ -131,6 +136,11 @@ function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
   }
 }
 
+/** Default floor of the learned quiet window for foreign exporters, ms. */
+export const DEFAULT_QUIET_FLOOR_MS = 5
+/** Added to twice the batch delay for the quiet window of a foreign exporter's first traces, ms. */
+export const DEFAULT_QUIET_WARMUP_MS = 50
+
 // Ports of the services exporting to each collector: a CLIENT span calling one of them waits for
 // that service's SERVER span before its trace counts as settled.
 const servicePorts = new WeakMap<Collector, Set<number>>()
@@ -146,6 +156,9 @@ export async function startChildProcessService(options: ChildProcessServiceOptio
   }
   if (options.collector !== undefined && (options.maxSpansPerTrace !== undefined || options.maxTraces !== undefined)) {
     throw new UsageError('Failed to start service: maxSpansPerTrace and maxTraces bound the collector\'s store. Please give them to startCollector({ maxSpansPerTrace, maxTraces }) when you pass a shared `collector`.')
+  }
+  if (options.quietMs !== undefined && !(Number.isFinite(options.quietMs) && options.quietMs >= 0)) {
+    throw new UsageError(`Failed to start service: quietMs must be a number of milliseconds ≥ 0, got ${String(options.quietMs)}. It is the floor of the quiet window for exporters that do not report span starts (default ${DEFAULT_QUIET_FLOOR_MS}).`)
   }
   const [file, ...args] = command
   const name = options.name ?? file.split(/[\\/]/).pop() ?? 'service'
@@ -171,6 +184,7 @@ export async function startChildProcessService(options: ChildProcessServiceOptio
     OTEL_TRACES_SAMPLER: 'parentbased_always_on',
     OTEL_PROPAGATORS: 'tracecontext,baggage',
     OTEL_SERVICE_NAME: name,
+    [SPAN_CHANNEL_ENV]: collector.spanChannel.path,
     PORT: String(port),
     ...options.env,
   })) {
@@ -204,6 +218,7 @@ export async function startChildProcessService(options: ChildProcessServiceOptio
   stderr.attach(child.stderr, onLine('stderr'))
 
   let exitInfo: string | undefined
+  let servicePid: number | undefined
   const exited = new Promise<string>((resolve) => {
     let reported: string | undefined
     let reaperEnded: string | undefined
@@ -221,7 +236,8 @@ export async function startChildProcessService(options: ChildProcessServiceOptio
       for (let end = input.indexOf('\n'); end !== -1; end = input.indexOf('\n')) {
         const message = JSON.parse(input.slice(0, end)) as ReaperMessage
         input = input.slice(end + 1)
-        if ('error' in message) reported = `could not be started: ${message.error}`
+        if ('pid' in message) servicePid = message.pid
+        else if ('error' in message) reported = `could not be started: ${message.error}`
         else if ('code' in message) reported = message.signal ? `was killed by ${message.signal}` : `exited with code ${message.code}`
       }
     })
@@ -274,10 +290,13 @@ export async function startChildProcessService(options: ChildProcessServiceOptio
     : new ServiceError(`Failed to complete the request: the service "${name}" (${describeCommand}) ${info}.\n${tails()}`)))
   // Requests race against it; with none in flight its rejection is expected and ignored.
   died.catch(() => {})
+  const quietFloor = options.quietMs ?? DEFAULT_QUIET_FLOOR_MS
   const client = createTracedClient({
     url,
     store: collector.store,
-    quietMs: options.quietMs ?? 0,
+    quietMs: quietFloor,
+    reporting: () => servicePid !== undefined && collector.spanChannel.reports(servicePid),
+    quietWindow: new QuietWindow({ floorMs: quietFloor, warmupMs: DEFAULT_QUIET_WARMUP_MS + 2 * batchDelay, capMs: Math.max(1000, 4 * batchDelay) }),
     settleTimeoutMs: options.settleTimeout ?? 10_000,
     ...(options.requestTimeout === undefined ? {} : { requestTimeoutMs: options.requestTimeout }),
     missingParentGraceMs: batchDelay * 2 + 50,

@@ -6,7 +6,9 @@ import type { CapturedSpan } from '../model/captured-span.js'
 import type { Trace } from '../select/trace.js'
 import type { TraceStore } from '../collector/trace-store.js'
 import { settleTrace } from '../collector/settle.js'
-import type { SettleOptions } from '../collector/settle.js'
+import type { SettleInfo, SettleOptions } from '../collector/settle.js'
+import type { QuietWindow } from '../collector/quiet-window.js'
+import { LateSpanWatch } from './late-spans.js'
 import { compileSelector, describeSelector } from '../select/select-spans.js'
 import type { Selector } from '../select/selector.js'
 import { ServiceError, TraceTimeoutError, UsageError } from '../errors.js'
@@ -41,6 +43,10 @@ export interface TracedClientOptions {
   readonly requestTimeoutMs?: number
   /** Called with a trace id the client has released from the store (its test is over). */
   readonly onRelease?: (traceId: string) => void
+  /** The service reports span starts over the span channel: settle exactly (see {@link SettleOptions.reporting}). */
+  readonly reporting?: () => boolean
+  /** A foreign exporter's learned quiet window (see {@link SettleOptions.quietWindow}). */
+  readonly quietWindow?: QuietWindow
 }
 
 /** The part of a service that sends traced requests and waits for their traces. */
@@ -136,11 +142,16 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
   const byTest = new WeakMap<object, string[]>()
   let finished: string[] = []
   const released = new Set<string>()
+  // Out of process only: in-process spans cannot arrive after their trace settled unnoticed.
+  const late = options.reporting !== undefined || options.quietWindow !== undefined
+    ? new LateSpanWatch(store, options.quietWindow)
+    : undefined
   const releaseFinished = (): void => {
     if (finished.length === 0) return
     for (const traceId of finished) {
       store.release(traceId)
       options.onRelease?.(traceId)
+      late?.released(traceId)
       released.add(traceId)
       if (released.size > RELEASED_REMEMBERED) released.delete(released.values().next().value as string)
     }
@@ -162,12 +173,16 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
       if (traceIds === undefined) {
         const list: string[] = []
         byTest.set(test, (traceIds = list))
-        vitest.onTestFinished(() => {
+        vitest.onTestFinished(async () => {
           finished.push(...list)
           byTest.delete(test)
+          // A test whose traces got spans after it was handed them fails here, after its body.
+          const error = await late?.checkTest(list)
+          if (error) throw error
         })
       }
       traceIds.push(traceId)
+      late?.own(traceId)
     } catch {
       // Not inside a running test after all (a request nobody awaited, finishing after its test).
     }
@@ -218,10 +233,20 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
     }
     // A trace that hits a store bound fails its request with the numbers, instead of settling on
     // what is left of it: settleTrace checks before it starts and rejects on a limit event.
-    const settled = settleTrace(store, traceId, settleOptions)
+    // Out of process the settle rule is reported and the trace watched for late spans; the
+    // in-process path skips that bookkeeping.
+    let info: SettleInfo | undefined
+    const responded = late === undefined ? 0 : performance.now()
+    const settled = settleTrace(store, traceId, late === undefined ? settleOptions : {
+      ...settleOptions,
+      ...(options.reporting === undefined ? {} : { reporting: options.reporting }),
+      ...(options.quietWindow === undefined ? {} : { quietWindow: options.quietWindow }),
+      onSettled: (settledBy) => { info = settledBy },
+    })
     const trace = options.died ? await Promise.race([settled, options.died]) : await settled
     const hitAfter = store.limitError(traceId)
     if (hitAfter) throw hitAfter
+    if (late !== undefined && info !== undefined) late.handedOut(trace, info, performance.now() - responded)
     const pending = releaseAfterTest(traceId)
     if (pending) await pending
     return { response, trace }
@@ -230,6 +255,8 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
   const waitForSpan = (trace: Trace, selector: Selector, waitOptions: WaitForSpanOptions = {}): Promise<CapturedSpan> => {
     const match = compileSelector(selector)
     const timeoutMs = waitOptions.timeout ?? 5000
+    // The test expects more of this trace: its spans after the hand-over are awaited, not late.
+    late?.expectMore(trace.traceId)
     const find = (): CapturedSpan | undefined => {
       const current = store.trace(trace.traceId)
       return current.spans().find((span) => match(span, current))
@@ -277,6 +304,7 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
     // destroy(), not close(): close() waits for requests in flight, and a hung handler would then
     // hold up stop() until the test run gives up on it.
     await pool.destroy()
+    late?.close()
   }
 
   return { request, waitForSpan, measure, close }

@@ -1,4 +1,10 @@
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const node = process.execPath
 
 /*
  * Small tools the reliability tests share: sizes from the environment, a figures line per test
@@ -94,4 +100,45 @@ export async function forEachLimited<T>(items: readonly T[], concurrency: number
     }
   }
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker))
+}
+
+/** A throwaway vitest project whose specs import `tracewright` from this repository's sources. */
+export function vitestProject(scratch: string, name: string, specs: Readonly<Record<string, string>>): string {
+  const dir = join(scratch, name)
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(dir)
+  for (const [file, text] of Object.entries({
+    'package.json': JSON.stringify({ name, type: 'module', private: true }),
+    'vitest.config.mjs': `export default { resolve: { alias: [{ find: /^tracewright$/, replacement: ${JSON.stringify(join(root, 'src', 'index.ts'))} }] }, test: { include: ['*.spec.ts'], hookTimeout: 10000 } }\n`,
+    ...specs,
+  })) {
+    writeFileSync(join(dir, file), text, { flag: 'w' })
+  }
+  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir')
+  return dir
+}
+
+/** Runs vitest on `dir`; `interrupt` sends a signal once the output contains READY. */
+export function runVitest(dir: string, interrupt?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string; ms: number }> {
+  const env: Record<string, string> = { CI: '1', NO_COLOR: '1' }
+  for (const [key, value] of Object.entries(process.env)) {
+    // The outer vitest's worker settings must not leak into the inner run.
+    if (value !== undefined && !/^(VITEST|__VITEST|NODE_OPTIONS$)/.test(key)) env[key] = value
+  }
+  return new Promise((resolve) => {
+    const started = performance.now()
+    const child = spawn(node, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', dir], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let output = ''
+    let sent = false
+    const onData = (chunk: Buffer): void => {
+      output += String(chunk)
+      if (interrupt !== undefined && !sent && output.includes('READY')) {
+        sent = true
+        child.kill(interrupt)
+      }
+    }
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
+    child.on('exit', (code, signal) => resolve({ code, signal, output, ms: performance.now() - started }))
+  })
 }

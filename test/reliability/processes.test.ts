@@ -1,13 +1,13 @@
 import { spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import net from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, test } from 'vitest'
 import { ServiceError, ServiceStartError, startService } from 'tracewright'
-import { alive, processesMatching, reportFigures, waitUntil } from './helpers.js'
+import { alive, processesMatching, reportFigures, runVitest, vitestProject, waitUntil } from './helpers.js'
 
 /*
  * Every way a service or a run can go wrong ends with a clear error within its timeout and leaves
@@ -16,7 +16,6 @@ import { alive, processesMatching, reportFigures, waitUntil } from './helpers.js
  * and a service ignoring SIGTERM; these extend it.)
  */
 
-const root = fileURLToPath(new URL('../..', import.meta.url))
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url))
 const node = process.execPath
 /** A command-line argument no other process has, to find a test's processes in the table. */
@@ -117,46 +116,6 @@ describe('services that misbehave', () => {
   }, 30_000)
 })
 
-/** A throwaway vitest project whose specs import `tracewright` from this repository's sources. */
-function vitestProject(name: string, specs: Readonly<Record<string, string>>): string {
-  const dir = join(scratch, name)
-  rmSync(dir, { recursive: true, force: true })
-  mkdirSync(dir)
-  for (const [file, text] of Object.entries({
-    'package.json': JSON.stringify({ name, type: 'module', private: true }),
-    'vitest.config.mjs': `export default { resolve: { alias: [{ find: /^tracewright$/, replacement: ${JSON.stringify(join(root, 'src', 'index.ts'))} }] }, test: { include: ['*.spec.ts'], hookTimeout: 10000 } }\n`,
-    ...specs,
-  })) {
-    writeFileSync(join(dir, file), text, { flag: 'w' })
-  }
-  symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir')
-  return dir
-}
-
-/** Runs vitest on `dir`; `interrupt` sends a signal once the output contains READY. */
-function runVitest(dir: string, interrupt?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null; output: string; ms: number }> {
-  const env: Record<string, string> = { CI: '1', NO_COLOR: '1' }
-  for (const [key, value] of Object.entries(process.env)) {
-    // The outer vitest's worker settings must not leak into the inner run.
-    if (value !== undefined && !/^(VITEST|__VITEST|NODE_OPTIONS$)/.test(key)) env[key] = value
-  }
-  return new Promise((resolve) => {
-    const started = performance.now()
-    const child = spawn(node, [join(root, 'node_modules', 'vitest', 'vitest.mjs'), 'run', '--root', dir], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    let output = ''
-    let sent = false
-    const onData = (chunk: Buffer): void => {
-      output += String(chunk)
-      if (interrupt !== undefined && !sent && output.includes('READY')) {
-        sent = true
-        child.kill(interrupt)
-      }
-    }
-    child.stdout.on('data', onData)
-    child.stderr.on('data', onData)
-    child.on('exit', (code, signal) => resolve({ code, signal, output, ms: performance.now() - started }))
-  })
-}
 
 describe.concurrent('vitest runs that end badly', () => {
   const hangingSpec = (mark: string): string => [
@@ -172,7 +131,7 @@ describe.concurrent('vitest runs that end badly', () => {
 
   test.each(['SIGINT', 'SIGTERM'] as const)('a run interrupted with %s mid-test leaves no service behind', async (signal) => {
     const mark = marker(`interrupted-${signal}`)
-    const dir = vitestProject(`interrupted-${signal}`, { 'hangs.spec.ts': hangingSpec(mark) })
+    const dir = vitestProject(scratch, `interrupted-${signal}`, { 'hangs.spec.ts': hangingSpec(mark) })
     const result = await runVitest(dir, signal)
 
     expect(result.output).toContain('READY')
@@ -183,7 +142,7 @@ describe.concurrent('vitest runs that end badly', () => {
   test('a test that times out in a request: afterAll stop() still kills the service, at once; a file that forgot stop() leaves nothing either', async () => {
     const timesOut = marker('times-out')
     const forgets = marker('forgets-stop')
-    const dir = vitestProject('times-out', {
+    const dir = vitestProject(scratch, 'times-out', {
       'times-out.spec.ts': [
         `import { afterAll, test } from 'vitest'`,
         `import { startService } from 'tracewright'`,

@@ -1,6 +1,9 @@
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, relative, resolve, sep } from 'node:path'
+import type { UserConsoleLog } from 'vitest'
 import type { Reporter, TestModule, Vitest } from 'vitest/node'
+import { LATE_SPAN_WARNING } from '../../harness/settle-report.js'
+import { formatLateSpanSection } from './late-span-report.js'
 import { UsageError } from '../../errors.js'
 import { buildBaselineReport, readBaselineMeta } from '../baseline/baseline-report.js'
 import type { BaselineReport, BaselineResult } from '../baseline/baseline-report.js'
@@ -43,6 +46,8 @@ const OUTPUT_FILE_KEYS = ['tracewright/reporter', 'tracewright'] as const
 export class TracewrightReporter implements Reporter {
   readonly #options: TracewrightReporterOptions
   #vitest: Vitest | undefined
+  /** Late-span warnings the harness printed in the workers. */
+  readonly #lateSpanWarnings: string[] = []
 
   constructor(options: TracewrightReporterOptions = {}) {
     this.#options = options
@@ -52,8 +57,18 @@ export class TracewrightReporter implements Reporter {
     this.#vitest = vitest
   }
 
+  onUserConsoleLog(log: UserConsoleLog): void {
+    if (log.content.includes(LATE_SPAN_WARNING)) this.#lateSpanWarnings.push(log.content.trim())
+  }
+
   onTestRunEnd(testModules: ReadonlyArray<TestModule>): void {
     const root = this.#vitest?.config.root ?? process.cwd()
+    // Printed whatever the baseline report holds: a late span means a test saw an incomplete trace.
+    const late = formatLateSpanSection(testModules, this.#lateSpanWarnings, root)
+    if (late !== '' && this.#options.summary !== false) {
+      if (this.#vitest) this.#vitest.logger.error(late)
+      else process.stderr.write(`${late}\n`)
+    }
     const report = buildBaselineReport(collectResults(testModules, root))
     const outputFile = this.#outputFile()
     // Written even when empty, so a CI step that reads it finds it after every run.
