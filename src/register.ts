@@ -15,13 +15,7 @@ import { register as registerAsyncHook } from 'node:module'
 import { createAddHookMessageChannel } from 'import-in-the-middle'
 import { register as registerSyncHooks, supportsSyncHooks } from 'import-in-the-middle/register-hooks.mjs'
 import { NodeSDK } from '@opentelemetry/sdk-node'
-import { AmqplibInstrumentation } from '@opentelemetry/instrumentation-amqplib'
-import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express'
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http'
-import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis'
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg'
-import { RedisInstrumentation } from '@opentelemetry/instrumentation-redis'
-import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici'
+import { defaultInstrumentations } from './instrumentations.js'
 
 // The in-thread loader (Node 22.22.3+/24.11.1+) needs no hand-shake; older versions use the
 // threaded loader and must wait until it has seen every hook before the app's imports run.
@@ -35,15 +29,7 @@ if (supportsSyncHooks()) {
 }
 
 const sdk = new NodeSDK({
-  instrumentations: [
-    new HttpInstrumentation(),
-    new UndiciInstrumentation(),
-    new PgInstrumentation({ enhancedDatabaseReporting: false }),
-    new IORedisInstrumentation(),
-    new RedisInstrumentation(),
-    new AmqplibInstrumentation(),
-    new ExpressInstrumentation(),
-  ],
+  instrumentations: defaultInstrumentations(),
 })
 sdk.start()
 if (waitForHooks) await waitForHooks()

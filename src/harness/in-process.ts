@@ -5,8 +5,9 @@ import { storeOptions, TraceStore } from '../collector/trace-store.js'
 import type { TraceStoreOptions } from '../collector/trace-store.js'
 import { ServiceStartError, UsageError } from '../errors.js'
 import { createTracedClient } from './client.js'
-import { withEntrySpan } from './entry-span.js'
+import { markEntrySpanServer, withEntrySpan } from './entry-span.js'
 import { leaseGlobalTracing } from './global-tracing.js'
+import { warnUninstrumentedLibraries } from './library-check.js'
 import type { Service } from './types.js'
 
 /** What an in-process app may be: a listener, or a factory returning a listener or a server. */
@@ -44,12 +45,15 @@ export async function startInProcessService(options: InProcessServiceOptions): P
   let server: Server
   try {
     server = await resolveServer(options.app, options.entrySpan === false ? undefined : name)
+    if (options.entrySpan !== false) markEntrySpanServer(server)
     await listen(server)
   } catch (error) {
     lease.release()
     if (error instanceof ServiceStartError || error instanceof UsageError) throw error
     throw new ServiceStartError(`Failed to start the in-process service "${name}": ${(error as Error).message}`, { cause: error })
   }
+  // After the app is made: a factory may load its client libraries only now.
+  warnUninstrumentedLibraries()
   const { port } = server.address() as AddressInfo
   const url = `http://127.0.0.1:${port}`
   const client = createTracedClient({
