@@ -50,6 +50,7 @@ export type {
 
 export { selectSpans, matchesSelector, closestSpans, explainMismatch, describeSelector } from './select/select-spans.js'
 export type { Candidate, Equals, Mismatch } from './select/select-spans.js'
+export { dbQuery } from './select/db-query.js'
 export type {
   AsymmetricMatcherLike,
   AttributeMatcher,

@@ -1,4 +1,7 @@
 import type { IncomingMessage } from 'node:http'
+import { register as registerAsyncHook } from 'node:module'
+import { createAddHookMessageChannel } from 'import-in-the-middle'
+import { register as registerSyncHooks, supportsSyncHooks } from 'import-in-the-middle/register-hooks.mjs'
 import type { Instrumentation } from '@opentelemetry/instrumentation'
 import { AmqplibInstrumentation } from '@opentelemetry/instrumentation-amqplib'
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express'
@@ -71,3 +74,22 @@ export const KNOWN_LIBRARIES: readonly KnownLibrary[] = [
   { name: 'amqplib', file: /[\\/]node_modules[\\/]amqplib[\\/]channel_api\.js$/ },
   { name: 'express', file: /[\\/]node_modules[\\/]express[\\/]index\.js$/ },
 ]
+
+/** The modules the default instrumentations hook, for the ES module loader hook to intercept. */
+const HOOKED_MODULES = ['pg', 'pg-pool', 'ioredis', 'redis', '@redis/client', 'amqplib', 'express', 'router']
+
+/**
+ * Registers import-in-the-middle's loader hook for the modules the default instrumentations patch,
+ * so an ES `import` of them is patched as a `require` is. Call it before the instrumentations are
+ * enabled, then await what it returns once they are: the in-thread hook (Node 22.22.3+/24.11.1+)
+ * is ready at once, the threaded one after it has acknowledged every instrumentation's hook.
+ */
+export function registerModuleHooks(): () => Promise<void> {
+  if (supportsSyncHooks()) {
+    registerSyncHooks({ include: HOOKED_MODULES })
+    return () => Promise.resolve()
+  }
+  const { registerOptions, waitForAllMessagesAcknowledged } = createAddHookMessageChannel()
+  registerAsyncHook('import-in-the-middle/hook.mjs', import.meta.url, registerOptions)
+  return waitForAllMessagesAcknowledged
+}
