@@ -279,6 +279,8 @@ export async function startChildProcessService(options: ChildProcessServiceOptio
     store: collector.store,
     quietMs: options.quietMs ?? 0,
     settleTimeoutMs: options.settleTimeout ?? 10_000,
+    serviceName: name,
+    exported: true,
     ...(options.requestTimeout === undefined ? {} : { requestTimeoutMs: options.requestTimeout }),
     missingParentGraceMs: batchDelay * 2 + 50,
     // Only a call that was answered: then the callee handled it and its SERVER span will come.

@@ -10,6 +10,8 @@ import type { SettleOptions } from '../collector/settle.js'
 import { compileSelector, describeSelector } from '../select/select-spans.js'
 import type { Selector } from '../select/selector.js'
 import { ServiceError, TraceTimeoutError, UsageError } from '../errors.js'
+import { explainTimeout, waitBudget, watchArrivals } from './test-deadline.js'
+import type { RunningTest, WaitBudget } from './test-deadline.js'
 import { measureRuns } from '../baseline/measure.js'
 import type { Measurable, MeasureOptions } from '../baseline/measure.js'
 import type { TraceSamples } from '../baseline/trace-samples.js'
@@ -41,6 +43,10 @@ export interface TracedClientOptions {
   readonly requestTimeoutMs?: number
   /** Called with a trace id the client has released from the store (its test is over). */
   readonly onRelease?: (traceId: string) => void
+  /** `service.name` of the service's spans, to tell "none ever arrived" apart in a timeout. */
+  readonly serviceName?: string
+  /** The service exports OTLP to the harness (a child process), for the timeout's diagnosis. */
+  readonly exported?: boolean
 }
 
 /** The part of a service that sends traced requests and waits for their traces. */
@@ -58,7 +64,7 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
 /** What the harness needs of vitest to release a test's traces once it is over. */
 interface VitestHooks {
   onTestFinished(fn: () => void): void
-  TestRunner: { getCurrentTest(): { readonly concurrent?: boolean } | undefined }
+  TestRunner: { getCurrentTest(): (RunningTest & { readonly concurrent?: boolean }) | undefined }
 }
 
 let vitestHooks: Promise<VitestHooks | undefined> | undefined
@@ -136,6 +142,19 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
   const byTest = new WeakMap<object, string[]>()
   let finished: string[] = []
   const released = new Set<string>()
+  const arrivals = watchArrivals(store, options.serviceName)
+  /** A wait's time inside the running test's timeout (waits outside a test keep theirs). */
+  const budget = (configuredMs: number): WaitBudget => {
+    try {
+      return waitBudget(configuredMs, vitestHooks?.TestRunner.getCurrentTest())
+    } catch {
+      return { ms: configuredMs }
+    }
+  }
+  /** A timeout with the likely causes the harness can tell. */
+  const explain = (error: unknown, traceId: string, waited: WaitBudget): unknown => error instanceof TraceTimeoutError
+    ? explainTimeout(error, { budget: waited, serviceSpans: arrivals.count, traceSpans: store.spans(traceId).length, exported: options.exported === true })
+    : error
   const releaseFinished = (): void => {
     if (finished.length === 0) return
     for (const traceId of finished) {
@@ -209,16 +228,19 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
     }
     const { res, text } = result
     const response = makeResponse(res.statusCode, res.headers, text, `${spec.method} ${spec.path}`)
+    const waited = budget(requestOptions?.timeout ?? options.settleTimeoutMs)
     const settleOptions: SettleOptions = {
       harnessSpanId: spanId,
       quietMs: options.quietMs,
-      timeoutMs: requestOptions?.timeout ?? options.settleTimeoutMs,
+      timeoutMs: waited.ms,
       ...(options.missingParentGraceMs === undefined ? {} : { missingParentGraceMs: options.missingParentGraceMs }),
       ...(options.awaitChildrenOf === undefined ? {} : { awaitChildrenOf: options.awaitChildrenOf }),
     }
     // A trace that hits a store bound fails its request with the numbers, instead of settling on
     // what is left of it: settleTrace checks before it starts and rejects on a limit event.
-    const settled = settleTrace(store, traceId, settleOptions)
+    const settled = settleTrace(store, traceId, settleOptions).catch((error: unknown) => {
+      throw explain(error, traceId, waited)
+    })
     const trace = options.died ? await Promise.race([settled, options.died]) : await settled
     const hitAfter = store.limitError(traceId)
     if (hitAfter) throw hitAfter
@@ -229,7 +251,8 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
 
   const waitForSpan = (trace: Trace, selector: Selector, waitOptions: WaitForSpanOptions = {}): Promise<CapturedSpan> => {
     const match = compileSelector(selector)
-    const timeoutMs = waitOptions.timeout ?? 5000
+    const waited = budget(waitOptions.timeout ?? 5000)
+    const timeoutMs = waited.ms
     const find = (): CapturedSpan | undefined => {
       const current = store.trace(trace.traceId)
       return current.spans().find((span) => match(span, current))
@@ -257,10 +280,10 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
         const gone = released.has(trace.traceId)
           ? ' The trace was released from the store when the test that requested it finished: please wait for its spans in that test.'
           : ''
-        reject(new TraceTimeoutError(
+        reject(explain(new TraceTimeoutError(
           `Failed to see a span matching ${describeSelector(selector)} in trace ${trace.traceId} within ${timeoutMs} ms.${gone}\n\n` +
             `${store.trace(trace.traceId).toString()}\n\nPlease check that the background work runs in this trace's context, or raise { timeout }.`,
-        ))
+        ), trace.traceId, waited))
       }, timeoutMs)
       const cleanup = (): void => {
         unwatch()
@@ -274,6 +297,7 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
 
   const close = async (): Promise<void> => {
     closed = true
+    arrivals.stop()
     // destroy(), not close(): close() waits for requests in flight, and a hung handler would then
     // hold up stop() until the test run gives up on it.
     await pool.destroy()

@@ -61,6 +61,7 @@ export async function startInProcessService(options: InProcessServiceOptions): P
     store,
     quietMs: 0,
     settleTimeoutMs: options.settleTimeout ?? 5000,
+    serviceName: name,
     ...(options.requestTimeout === undefined ? {} : { requestTimeoutMs: options.requestTimeout }),
     onTrace: (traceId) => lease.claim(traceId),
     onRelease: (traceId) => lease.unclaim(traceId),
