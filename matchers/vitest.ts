@@ -7,6 +7,7 @@
  * export default defineConfig({ test: { setupFiles: ['tracewright/vitest'] } })
  * ```
  */
+import '../src/node-version.js'
 import { expect } from 'vitest'
 import { tracewrightMatchers } from './index.js'
 

@@ -1,5 +1,6 @@
 // The public library surface of `tracewright`. Matchers live in `tracewright/matchers` and are
 // registered by `tracewright/vitest`.
+import './node-version.js'
 export { startService } from './harness/start-service.js'
 export type { StartServiceOptions } from './harness/start-service.js'
 export type { InProcessApp, InProcessServiceOptions } from './harness/in-process.js'

@@ -10,6 +10,7 @@
  * export default defineConfig({ test: { setupFiles: ['tracewright/instrument', 'tracewright/vitest'] } })
  * ```
  */
+import './node-version.js'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { registerInstrumentations } from '@opentelemetry/instrumentation'
