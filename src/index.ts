@@ -3,6 +3,7 @@
 import './node-version.js'
 export { startService } from './harness/start-service.js'
 export type { StartServiceOptions } from './harness/start-service.js'
+export { setRoute } from './harness/set-route.js'
 export type { InProcessApp, InProcessServiceOptions } from './harness/in-process.js'
 export type { ChildProcessServiceOptions } from './harness/child-process.js'
 export type { Readiness } from './harness/readiness.js'
