@@ -47,6 +47,8 @@ export interface TracedClientOptions {
   readonly serviceName?: string
   /** The service exports OTLP to the harness (a child process), for the timeout's diagnosis. */
   readonly exported?: boolean
+  /** Hex digits every trace id starts with: how a shared service's relay routes spans to this client. */
+  readonly traceIdPrefix?: string
 }
 
 /** The part of a service that sends traced requests and waits for their traces. */
@@ -197,7 +199,9 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
     if (failure) throw failure
     const spec = parseRequestTarget(target, requestOptions)
     releaseFinished()
-    const { traceId, spanId } = newHarnessIds()
+    const ids = newHarnessIds()
+    const { spanId } = ids
+    const traceId = options.traceIdPrefix === undefined ? ids.traceId : options.traceIdPrefix + ids.traceId.slice(options.traceIdPrefix.length)
     store.begin(traceId)
     options.onTrace?.(traceId)
     const headers: Record<string, string> = { ...spec.headers, traceparent: `00-${traceId}-${spanId}-01` }
