@@ -14,6 +14,8 @@ import './node-version.js'
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { registerInstrumentations } from '@opentelemetry/instrumentation'
+import type { Instrumentation } from '@opentelemetry/instrumentation'
+import { UsageError } from './errors.js'
 import { harnessMakesEntrySpan } from './harness/entry-span.js'
 import { recordInstrumentation } from './harness/library-check.js'
 import { defaultInstrumentations, KNOWN_LIBRARIES, registerModuleHooks } from './instrumentations.js'
@@ -26,17 +28,44 @@ const hooksReady = registerModuleHooks()
 registerInstrumentations({ instrumentations: defaultInstrumentations({ ignoreIncomingRequest: harnessMakesEntrySpan }) })
 await hooksReady()
 
-// Loaded here, through `require`, while the instrumentations watch: an ES `import` of a CommonJS
-// package then reuses this patched copy from the module cache. vitest loads a spec's external
-// packages in ways the loader hooks do not always see, and a require is patched in every runner.
-// Only the packages the project can resolve load; the rest cost nothing.
+/** Options of {@link addInstrumentations}. */
+export interface AddInstrumentationsOptions {
+  /** Packages to load now, patched (the ones the instrumentations are for). */
+  readonly load?: readonly string[]
+}
+
+/**
+ * Registers more instrumentations in the test process, after the default ones, and loads the
+ * packages they patch. Call it from a set-up file listed after `'tracewright/instrument'`.
+ *
+ * @example
+ * ```ts
+ * // instrument-koa.ts, in setupFiles after 'tracewright/instrument'
+ * import { KoaInstrumentation } from '@opentelemetry/instrumentation-koa'
+ * import { addInstrumentations } from 'tracewright/instrument'
+ * addInstrumentations([new KoaInstrumentation()], { load: ['koa'] })
+ * ```
+ */
+export function addInstrumentations(instrumentations: Instrumentation[], options: AddInstrumentationsOptions = {}): void {
+  registerInstrumentations({ instrumentations })
+  for (const name of options.load ?? []) loadFromProject(name, true)
+}
+
+// Loaded through `require` while the instrumentations watch: an ES `import` of a CommonJS package
+// then reuses this patched copy from the module cache. vitest loads a spec's external packages in
+// ways the loader hooks do not always see, and a require is patched in every runner.
 const projectRequire = createRequire(join(process.cwd(), 'package.json'))
-for (const library of KNOWN_LIBRARIES) {
+
+function loadFromProject(name: string, required: boolean): void {
   let resolved: string
   try {
-    resolved = projectRequire.resolve(library.name)
-  } catch {
-    continue
+    resolved = projectRequire.resolve(name)
+  } catch (error) {
+    if (!required) return
+    throw new UsageError(`Failed to load ${JSON.stringify(name)} for its instrumentation: it does not resolve from ${process.cwd()}. Please install it, or leave it out of \`load\`.`, { cause: error })
   }
   projectRequire(resolved)
 }
+
+// The known libraries the project has; the rest cost nothing.
+for (const library of KNOWN_LIBRARIES) loadFromProject(library.name, false)
