@@ -56,9 +56,12 @@ describe('the packed package in a consumer project set up as README.md says', ()
     // The same project without the set-up file: what a user who skipped it sees.
     await writeFile(join(project, 'vitest.no-setup.config.ts'), `export default { test: { include: ['*.no-setup.ts'] } }\n`)
     await writeFile(join(project, 'missing.no-setup.ts'), [
-      `import { test } from 'vitest'`,
+      `import { expect, test } from 'vitest'`,
       `import { startService } from 'tracewright'`,
-      `test('starts a service', async () => { await (await startService({ app: (_req, res) => res.end() })).stop() })`,
+      `const svc = await startService({ app: (_req, res) => res.end() })`,
+      `test('uses a matcher', async () => {`,
+      `  try { expect((await svc.request('GET /')).trace).toHaveSpan({ kind: 'SERVER' }) } finally { await svc.stop() }`,
+      `})`,
     ].join('\n'))
   }, 180_000)
 
@@ -117,12 +120,13 @@ describe('the packed package in a consumer project set up as README.md says', ()
     }
   }, 120_000)
 
-  test('without the set-up file, starting a service names the fix instead of "Invalid Chai property"', async () => {
+  test('without the set-up file, a matcher names the fix instead of "Invalid Chai property"', async () => {
     const output = await run(bin('vitest'), ['run', '--root', project, '--config', 'vitest.no-setup.config.ts', '--no-color'], {
       cwd: project,
       env: { ...process.env, CI: '1', NO_COLOR: '1' },
     }).then(({ stdout }) => stdout, (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}\n${error.stderr ?? ''}`)
-    expect(output).toContain('UsageError: Failed to start service: tracewright\'s matchers are not registered in this vitest run')
+    expect(output).toContain('UsageError: Failed to run toHaveSpan(): tracewright\'s matchers are not registered in this vitest run')
+    expect(output).not.toContain('Invalid Chai property')
     expect(output).toContain(`setupFiles: ['tracewright/instrument', 'tracewright/vitest']`)
   }, 120_000)
 

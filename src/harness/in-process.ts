@@ -5,6 +5,7 @@ import { storeOptions, TraceStore } from '../collector/trace-store.js'
 import type { TraceStoreOptions } from '../collector/trace-store.js'
 import { ServiceStartError, UsageError } from '../errors.js'
 import { createTracedClient } from './client.js'
+import { listenOnLoopback } from './free-port.js'
 import { markEntrySpanServer, withEntrySpan } from './entry-span.js'
 import { leaseGlobalTracing } from './global-tracing.js'
 import { warnUninstrumentedLibraries } from './library-check.js'
@@ -46,7 +47,7 @@ export async function startInProcessService(options: InProcessServiceOptions): P
   try {
     server = await resolveServer(options.app, options.entrySpan === false ? undefined : name)
     if (options.entrySpan !== false) markEntrySpanServer(server)
-    await listen(server)
+    await listenOnLoopback(server)
   } catch (error) {
     lease.release()
     if (error instanceof ServiceStartError || error instanceof UsageError) throw error
@@ -113,14 +114,4 @@ async function resolveServer(app: InProcessApp, entrySpanService: string | undef
 function isServer(value: unknown): value is Server {
   return typeof value === 'object' && value !== null && typeof (value as Server).listen === 'function' &&
     typeof (value as Server).listeners === 'function'
-}
-
-function listen(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
 }

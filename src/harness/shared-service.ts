@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto'
 import { createServer } from 'node:http'
-import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { request as sendRequest } from 'undici'
 import type { CapturedSpan } from '../model/captured-span.js'
@@ -8,6 +8,7 @@ import { startCollector } from '../collector/start-collector.js'
 import { toOtlpJson } from '../report/otlp-json.js'
 import { ServiceError, UsageError } from '../errors.js'
 import { createTracedClient } from './client.js'
+import { listenOnLoopback } from './free-port.js'
 import type { Service } from './types.js'
 
 /**
@@ -93,7 +94,7 @@ export async function shareService(service: Service): Promise<SharingService> {
       res.end((error as Error).message)
     })
   })
-  await listen(server)
+  await listenOnLoopback(server)
   const { port } = server.address() as AddressInfo
   let stopping: Promise<void> | undefined
   return {
@@ -194,14 +195,4 @@ async function relayCall(handle: SharedServiceHandle, path: string, body: object
   })
   const text = await res.body.text()
   if (res.statusCode !== 204) throw new ServiceError(`Failed to ${path.slice(1)} at the relay of shared service "${handle.name}": ${res.statusCode} ${text}.`)
-}
-
-function listen(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
 }

@@ -8,6 +8,7 @@ import { routePath } from 'hono/route'
 import Koa from 'koa'
 import { describe, expect, test } from 'vitest'
 import { setRoute, startService } from 'tracewright'
+import type { InProcessApp } from 'tracewright'
 
 /** The code line of the README block marked `<!-- recipe: name -->`. */
 async function recipe(name: string): Promise<string> {
@@ -15,6 +16,19 @@ async function recipe(name: string): Promise<string> {
   const match = new RegExp(`<!-- recipe: ${name} -->\\n\`\`\`ts\\n([\\s\\S]*?)\`\`\``).exec(readme)
   if (!match) throw new Error(`README.md has no block marked <!-- recipe: ${name} -->`)
   return (match[1] as string).trim()
+}
+
+/** Starts the app and checks that GET /orders/42's entry span is named by its route. */
+async function expectRouteNamed(app: InProcessApp, name: string): Promise<void> {
+  const svc = await startService({ app, name })
+  try {
+    const { response, trace } = await svc.request('GET /orders/42')
+    expect(response.json()).toEqual({ id: '42' })
+    expect(trace.root).toHaveAttribute('http.route', '/orders/:id')
+    expect(trace.root.name).toBe('GET /orders/:id')
+  } finally {
+    await svc.stop()
+  }
 }
 
 describe('framework recipes: the entry span is named by the route', () => {
@@ -25,15 +39,7 @@ describe('framework recipes: the entry span is named by the route', () => {
     const router = new Router()
     router.get('/orders/:id', (ctx) => { ctx.body = { id: ctx.params['id'] } })
     koa.use(router.routes())
-    const svc = await startService({ app: () => koa.callback(), name: 'koa' })
-    try {
-      const { response, trace } = await svc.request('GET /orders/42')
-      expect(response.json()).toEqual({ id: '42' })
-      expect(trace.root).toHaveAttribute('http.route', '/orders/:id')
-      expect(trace.root.name).toBe('GET /orders/:id')
-    } finally {
-      await svc.stop()
-    }
+    await expectRouteNamed(() => koa.callback(), 'koa')
   })
 
   test('Hono with @hono/node-server', async () => {
@@ -41,14 +47,6 @@ describe('framework recipes: the entry span is named by the route', () => {
     hono.use(async (c, next) => { await next(); setRoute(routePath(c)) })  // routePath from 'hono/route'
     expect(await recipe('hono')).toBe(`hono.use(async (c, next) => { await next(); setRoute(routePath(c)) })  // routePath from 'hono/route'`)
     hono.get('/orders/:id', (c) => c.json({ id: c.req.param('id') }))
-    const svc = await startService({ app: () => getRequestListener(hono.fetch), name: 'hono' })
-    try {
-      const { response, trace } = await svc.request('GET /orders/42')
-      expect(response.json()).toEqual({ id: '42' })
-      expect(trace.root).toHaveAttribute('http.route', '/orders/:id')
-      expect(trace.root.name).toBe('GET /orders/:id')
-    } finally {
-      await svc.stop()
-    }
+    await expectRouteNamed(() => getRequestListener(hono.fetch), 'hono')
   })
 })
