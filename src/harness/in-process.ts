@@ -4,12 +4,12 @@ import type { AddressInfo } from 'node:net'
 import { storeOptions, TraceStore } from '../collector/trace-store.js'
 import type { TraceStoreOptions } from '../collector/trace-store.js'
 import { ServiceStartError, UsageError } from '../errors.js'
-import { createTracedClient } from './client.js'
+import { createTracedClient, parseRequestTarget } from './client.js'
 import { listenOnLoopback } from './free-port.js'
 import { markEntrySpanServer, withEntrySpan } from './entry-span.js'
 import { leaseGlobalTracing } from './global-tracing.js'
-import { warnUninstrumentedLibraries } from './library-check.js'
-import type { Service } from './types.js'
+import { OutgoingCallWatch, warnUninstrumentedCalls, warnUninstrumentedLibraries } from './library-check.js'
+import type { Service, TracedResponse } from './types.js'
 
 /** What an in-process app may be: a listener, or a factory returning a listener or a server. */
 export type InProcessApp =
@@ -67,16 +67,23 @@ export async function startInProcessService(options: InProcessServiceOptions): P
     onTrace: (traceId) => lease.claim(traceId),
     onRelease: (traceId) => lease.unclaim(traceId),
   })
+  const outgoing = new OutgoingCallWatch()
   let stopping: Promise<void> | undefined
   return {
     url,
     name,
     store,
-    request: client.request,
+    async request(target, requestOptions): Promise<TracedResponse> {
+      const result = await client.request(target, requestOptions)
+      const spec = parseRequestTarget(target, requestOptions)
+      warnUninstrumentedCalls(outgoing.take(result.trace.traceId), result.trace, `${spec.method} ${spec.path}`)
+      return result
+    },
     waitForSpan: client.waitForSpan,
     measure: client.measure,
     stop() {
       stopping ??= (async () => {
+        outgoing.stop()
         await client.close()
         server.closeAllConnections()
         await new Promise<void>((resolve) => server.close(() => resolve()))

@@ -1,4 +1,8 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { createRequire } from 'node:module'
+import { context, trace } from '@opentelemetry/api'
+import { isTracingSuppressed } from '@opentelemetry/core'
+import type { Trace } from '../model/trace.js'
 import { KNOWN_LIBRARIES } from '../instrumentations.js'
 
 // Kept on globalThis: `tracewright/instrument` and the harness may be two copies of this module (a
@@ -71,4 +75,64 @@ export function uninstrumentedMessage(missing: readonly UninstrumentedLibrary[])
     : `Please add 'tracewright/instrument' first in vitest's setupFiles: setupFiles: ['tracewright/instrument', 'tracewright/vitest']. Registering an instrumentation in the spec file is too late: its static imports load the app before the spec's code runs.`
   return `tracewright: ${names} ${missing.length === 1 ? 'is' : 'are'} loaded in the test process without OpenTelemetry instrumentation, ` +
     `so in-process traces will have none of ${missing.length === 1 ? 'its' : 'their'} spans (and a span count such as toHaveSpanCount(query, { max: 2 }) would pass on zero). ${fix}`
+}
+
+// Outgoing HTTP calls, seen on the channels Node's http client and undici (fetch) publish on
+// whether or not anything instruments them.
+const OUTGOING_CHANNELS = ['undici:request:create', 'http.client.request.start'] as const
+const MAX_TRACKED_TRACES = 10_000
+
+/**
+ * Counts the outgoing HTTP calls (fetch, undici, node:http) the app makes inside each trace, so a
+ * trace whose calls left no span can be called out: the http and undici instrumentations are not
+ * loaded. Subscribed while any in-process service runs.
+ */
+export class OutgoingCallWatch {
+  readonly #calls = new Map<string, number>()
+  readonly #onCall = (): void => {
+    const active = context.active()
+    // The harness's own requests run with tracing suppressed: they are not the app's calls.
+    if (isTracingSuppressed(active)) return
+    const traceId = trace.getSpanContext(active)?.traceId
+    if (traceId === undefined) return
+    this.#calls.set(traceId, (this.#calls.get(traceId) ?? 0) + 1)
+    if (this.#calls.size > MAX_TRACKED_TRACES) this.#calls.delete(this.#calls.keys().next().value as string)
+  }
+
+  constructor() {
+    for (const name of OUTGOING_CHANNELS) subscribe(name, this.#onCall)
+  }
+
+  /** The calls made in `traceId` (forgotten once read). */
+  take(traceId: string): number {
+    const calls = this.#calls.get(traceId) ?? 0
+    this.#calls.delete(traceId)
+    return calls
+  }
+
+  stop(): void {
+    for (const name of OUTGOING_CHANNELS) unsubscribe(name, this.#onCall)
+    this.#calls.clear()
+  }
+}
+
+/**
+ * The warning for a request whose trace shows outgoing HTTP calls the app made but has no CLIENT
+ * span at all (fetch, undici or node:http ran uninstrumented), else undefined. An app that makes
+ * its own CLIENT spans for its calls is not warned about.
+ */
+export function uninstrumentedCallsMessage(calls: number, settled: Trace, what: string): string | undefined {
+  if (calls === 0 || settled.spans({ kind: 'CLIENT' }).length > 0) return undefined
+  return `tracewright: while handling ${what} the app made ${calls} outgoing HTTP call${calls === 1 ? '' : 's'} (fetch, undici or node:http), ` +
+    'but its trace has no CLIENT span: those calls are not instrumented, and a count of them would pass on zero. ' +
+    `Please add 'tracewright/instrument' first in vitest's setupFiles: setupFiles: ['tracewright/instrument', 'tracewright/vitest'].`
+}
+
+/** Warns with {@link uninstrumentedCallsMessage}, once per process. */
+export function warnUninstrumentedCalls(calls: number, settled: Trace, what: string, warn: (message: string) => void = console.warn): void {
+  if (warned.has('http-client')) return
+  const message = uninstrumentedCallsMessage(calls, settled, what)
+  if (message === undefined) return
+  warned.add('http-client')
+  warn(message)
 }
