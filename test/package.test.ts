@@ -71,7 +71,9 @@ describe('the packed package in a consumer project set up as README.md says', ()
 
   test('README marks the files of its set-up, and the tarball ships every entry of the exports map', async () => {
     expect([...(await readmeFiles()).keys()].sort()).toEqual(['app.ts', 'orders.spec.ts', 'tsconfig.json', 'vitest.config.ts'])
-    const pkg = JSON.parse(await readFile(join(installed(), 'package.json'), 'utf8')) as { exports: Record<string, { default: string }> }
+    const pkg = JSON.parse(await readFile(join(installed(), 'package.json'), 'utf8')) as { exports: Record<string, { default: string }>; scripts: Record<string, string> }
+    // npm pack and npm publish build dist/ first, whatever state the working tree's dist/ is in.
+    expect(pkg.scripts['prepack']).toBe('npm run build')
     for (const [entry, target] of Object.entries(pkg.exports)) {
       const file = typeof target === 'string' ? target : target.default
       expect(existsSync(join(installed(), file)), `${entry} → ${file}`).toBe(true)

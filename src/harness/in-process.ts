@@ -68,6 +68,7 @@ export async function startInProcessService(options: InProcessServiceOptions): P
     onRelease: (traceId) => lease.unclaim(traceId),
   })
   const outgoing = new OutgoingCallWatch()
+  let firstRequest = true
   let stopping: Promise<void> | undefined
   return {
     url,
@@ -77,6 +78,9 @@ export async function startInProcessService(options: InProcessServiceOptions): P
       const result = await client.request(target, requestOptions)
       const spec = parseRequestTarget(target, requestOptions)
       warnUninstrumentedCalls(outgoing.take(result.trace.traceId), result.trace, `${spec.method} ${spec.path}`)
+      // Again after the first request: an app may load a client library only when it first needs it.
+      if (firstRequest) warnUninstrumentedLibraries()
+      firstRequest = false
       return result
     },
     waitForSpan: client.waitForSpan,
