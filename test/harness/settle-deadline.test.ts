@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { describe, expect, test } from 'vitest'
 import { startService, TraceTimeoutError } from 'tracewright'
-import { deadlineMargin, waitBudget } from '../../src/harness/test-deadline.js'
+import { deadlineMargin, explainTimeout, waitBudget } from '../../src/harness/test-deadline.js'
 
 const plainService = fileURLToPath(new URL('../fixtures/services/plain-esm.mjs', import.meta.url))
 
@@ -41,5 +41,18 @@ describe('settling inside the test\'s own timeout', () => {
     expect(waitBudget(10_000, undefined, now)).toEqual({ ms: 10_000 })
     expect(waitBudget(10_000, { timeout: 0, result: { startTime: now } }, now)).toEqual({ ms: 10_000 })
     expect(deadlineMargin(1000)).toBe(100)
+  })
+
+  test('the diagnosis names the likeliest cause the harness can tell', () => {
+    const timeout = new TraceTimeoutError('Failed to settle trace abc within 1000 ms.')
+    const causes = (facts: Parameters<typeof explainTimeout>[1]): string => explainTimeout(timeout, facts).message
+    expect(causes({ budget: { ms: 1000 }, serviceSpans: 0, traceSpans: 0, exported: true }))
+      .toContain('- no spans ever arrived from this service: is it instrumented, e.g. `--import tracewright/register`')
+    expect(causes({ budget: { ms: 1000 }, serviceSpans: 12, traceSpans: 0, exported: true }))
+      .toContain('- spans arrive from this service, but none for this request\'s trace: does the service continue the incoming `traceparent`')
+    expect(causes({ budget: { ms: 800, testTimeoutMs: 1000 }, serviceSpans: 12, traceSpans: 3, exported: true }))
+      .toMatch(/Likely causes:\n- the wait was cut to 800 ms to end inside the test's 1000 ms timeout/)
+    // Nothing the harness can add: the settle error stands as it is.
+    expect(explainTimeout(timeout, { budget: { ms: 1000 }, serviceSpans: 12, traceSpans: 3, exported: true })).toBe(timeout)
   })
 })
