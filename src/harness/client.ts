@@ -232,6 +232,8 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
     }
     const { res, text } = result
     const response = makeResponse(res.statusCode, res.headers, text, `${spec.method} ${spec.path}`)
+    // The running test's timeout is read through vitest's hooks: wait for them on a first request.
+    if (vitestHooks === null) await hooks
     const waited = budget(requestOptions?.timeout ?? options.settleTimeoutMs)
     const settleOptions: SettleOptions = {
       harnessSpanId: spanId,

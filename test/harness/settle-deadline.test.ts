@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url'
+import { trace as otelTrace } from '@opentelemetry/api'
 import { describe, expect, test } from 'vitest'
 import { startService, TraceTimeoutError } from 'tracewright'
 import { deadlineMargin, explainTimeout, waitBudget } from '../../src/harness/test-deadline.js'
@@ -21,6 +22,19 @@ describe('settling inside the test\'s own timeout', () => {
       await svc.stop()
     }
   }, 5000)
+
+  test('an in-process service\'s very first request is cut to the test\'s timeout too', async () => {
+    // A span the app starts and never ends: the trace never settles.
+    const svc = await startService({ app: (_req, res) => { otelTrace.getTracer('app').startSpan('never ends'); res.end() }, settleTimeout: 60_000 })
+    try {
+      const error = await svc.request('GET /').then(() => undefined, (e: unknown) => e)
+      expect(error).toBeInstanceOf(TraceTimeoutError)
+      expect((error as Error).message).toContain('"never ends"')
+      expect((error as Error).message).toMatch(/the wait was cut to \d+ ms to end inside the test's 1500 ms timeout/)
+    } finally {
+      await svc.stop()
+    }
+  }, 1500)
 
   test('an in-process span that never comes fails waitForSpan inside the test\'s timeout, naming the cut', async () => {
     const svc = await startService({ app: (_req, res) => res.end() })
