@@ -17,7 +17,7 @@ describe('one service for a whole suite: shareService in globalSetup, connectSer
       env: { ...process.env, CI: '1', NO_COLOR: '1' },
     }).then(({ stdout, stderr }) => `${stdout}\n${stderr}`, (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}\n${error.stderr ?? ''}`)
     expect(output).toMatch(/Test Files\s+3 passed \(3\)/)
-    expect(output).toMatch(/Tests\s+6 passed \(6\)/)
+    expect(output).toMatch(/Tests\s+9 passed \(9\)/)
     expect(output.match(/\[shared-suite\] started the service once/g)).toHaveLength(1)
   }, 60_000)
 
