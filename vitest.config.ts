@@ -9,6 +9,7 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^tracewright\/vitest$/, replacement: here('./matchers/vitest.ts') },
+      { find: /^tracewright\/instrument$/, replacement: here('./src/instrument.ts') },
       { find: /^tracewright\/matchers$/, replacement: here('./matchers/index.ts') },
       { find: /^tracewright$/, replacement: here('./src/index.ts') },
     ],

@@ -134,4 +134,20 @@ export function spanLabel(span: CapturedSpan): string {
   return `${JSON.stringify(span.name)} ${span.kind} (span ${span.spanId})`
 }
 
+/**
+ * When nothing matched and no span of the trace comes from an instrumentation library (pg, http,
+ * express, …), the likeliest reason: the library the selector is about was never instrumented.
+ */
+export function missingInstrumentationNote(trace: Trace, matched: number): string[] {
+  if (matched > 0 || trace.spans().some((span) => INSTRUMENTATION_SCOPE.test(span.scope.name))) return []
+  return [
+    'No span of this trace comes from an instrumentation library (pg, ioredis, http, express, …). If the code under test',
+    'uses one, its spans may be missing because it is not instrumented: in-process, list \'tracewright/instrument\' first',
+    'in vitest\'s setupFiles; in a child process, start it with --import tracewright/register.',
+  ]
+}
+
+// Scope names of the official (and most third-party) instrumentation packages.
+const INSTRUMENTATION_SCOPE = /instrumentation/i
+
 export { describeSelector }

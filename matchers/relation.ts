@@ -4,7 +4,7 @@ import type { CapturedSpan } from '../src/model/captured-span.js'
 import type { SpanMark } from '../src/model/render-trace.js'
 import { compileSelector } from '../src/select/select-spans.js'
 import type { Selector } from '../src/select/selector.js'
-import { assertSpan, describeSelector, withSelectorArgument, formatFailure, markCandidates, matcherEquals, spanLabel, traceOfSpan } from './failure-message.js'
+import { assertSpan, describeSelector, withSelectorArgument, formatFailure, markCandidates, markSpans, matcherEquals, spanLabel, traceOfSpan } from './failure-message.js'
 
 /** The shared body of `toBeChildOf` and `toBeDescendantOf`: they differ only in which relatives count. */
 export function relationReport(
@@ -35,7 +35,11 @@ export function relationReport(
       const parent = trace.parent(span)
       if (found) marks.set(found.spanId, { label: relation === 'child' ? 'parent (matches)' : 'ancestor (matches)' })
       else if (parent) marks.set(parent.spanId, { label: 'actual parent' })
-      if (!pass && !otherSpan) markCandidates(trace, selector, equals, marks)
+      // The spans the selector does match are the answer to "then what did it match?"; only when
+      // none does are the closest candidates worth showing.
+      const matching = !pass && !otherSpan ? trace.spans().filter((s) => s.spanId !== span.spanId && match(s, trace)) : []
+      if (matching.length > 0) markSpans(matching, 'matches the selector', marks)
+      else if (!pass && !otherSpan) markCandidates(trace, selector, equals, marks)
       const expectedLabel = relation === 'child' ? 'expected parent' : 'expected ancestor'
       const otherInTrace = otherSpan !== undefined && otherSpan.traceId === trace.traceId && trace.spanById(otherSpan.spanId) !== undefined
       if (!pass && otherInTrace && !marks.has(otherSpan.spanId)) marks.set(otherSpan.spanId, { label: expectedLabel })
@@ -44,7 +48,9 @@ export function relationReport(
         : relatives.length ? `its ancestors are ${relatives.map((r) => JSON.stringify(r.name)).join(' < ')}` : 'it has no ancestors in the trace'
       const details = otherSpan !== undefined && otherSpan.traceId !== trace.traceId
         ? [`The ${expectedLabel.replace('expected ', '')} you passed belongs to another trace (${otherSpan.traceId}); spans of different traces are never related.`]
-        : []
+        : matching.length > 0
+          ? [`${matching.length} span${matching.length === 1 ? ' matches' : 's match'} the selector, but ${matching.length === 1 ? 'it is not' : 'none is'} ${relation === 'child' ? 'its parent' : 'among its ancestors'}.`]
+          : []
       return formatFailure(state, {
         matcher,
         details,

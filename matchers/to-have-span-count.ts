@@ -2,7 +2,7 @@ import type { MatcherState, SyncMatcherResult } from 'vitest'
 import { selectSpans } from '../src/select/select-spans.js'
 import type { Selector } from '../src/select/selector.js'
 import { describeValue } from '../src/select/describe.js'
-import { assertTrace, describeSelector, withSelectorArgument, formatFailure, markCandidates, markSpans, matcherEquals } from './failure-message.js'
+import { assertTrace, describeSelector, withSelectorArgument, formatFailure, markCandidates, missingInstrumentationNote, markSpans, matcherEquals } from './failure-message.js'
 
 /** An exact count, or bounds (both inclusive). */
 export type SpanCount = number | { readonly min?: number; readonly max?: number }
@@ -33,6 +33,7 @@ export function toHaveSpanCount(this: MatcherState, received: unknown, selector:
       expected: `${text} span${singular ? '' : 's'} matching ${describeSelector(selector)}`,
       actual: `${n} matching span${n === 1 ? '' : 's'}`,
       trace: received,
+      details: missingInstrumentationNote(received, n),
       marks: n > 0 ? markSpans(matches, 'match') : markCandidates(received, selector, equals),
     }),
     actual: n,

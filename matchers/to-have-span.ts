@@ -1,7 +1,7 @@
 import type { MatcherState, SyncMatcherResult } from 'vitest'
 import { selectSpans } from '../src/select/select-spans.js'
 import type { Selector } from '../src/select/selector.js'
-import { assertTrace, describeSelector, withSelectorArgument, formatFailure, markCandidates, markSpans, matcherEquals } from './failure-message.js'
+import { assertTrace, describeSelector, withSelectorArgument, formatFailure, markCandidates, missingInstrumentationNote, markSpans, matcherEquals } from './failure-message.js'
 
 /**
  * Passes when the trace has at least one span matching `selector`.
@@ -28,6 +28,7 @@ export function toHaveSpan(this: MatcherState, received: unknown, selector: Sele
         ? `${matches.length} matching span${matches.length === 1 ? '' : 's'}`
         : `no span matches (${received.size} span${received.size === 1 ? '' : 's'} captured)`,
       trace: received,
+      details: missingInstrumentationNote(received, matches.length),
       marks: pass ? markSpans(matches, 'match') : markCandidates(received, selector, equals),
     }),
   }

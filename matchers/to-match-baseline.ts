@@ -1,4 +1,4 @@
-import { dirname, resolve } from 'node:path'
+import { dirname, relative, resolve } from 'node:path'
 import type { MatcherState, SyncMatcherResult } from 'vitest'
 import { baselinePathFor, currentEnvironment, readBaselineFile, writeBaselineEntry } from '../src/baseline/baseline-file.js'
 import { compareWithBaseline, toBaselineEntry } from '../src/baseline/compare-baseline.js'
@@ -64,7 +64,7 @@ export function toMatchBaseline(this: MatcherState, received: unknown, options: 
     return {
       pass: false,
       message: () => `No baseline recorded for ${JSON.stringify(currentTestName)} in ${file}.\n` +
-        'Record one with `vitest -u` (or TRACEWRIGHT_UPDATE_BASELINES=1) and commit the file; CI then compares against it.',
+        `Record one with \`${recordCommand(testPath)}\` (or TRACEWRIGHT_UPDATE_BASELINES=1) and commit the file; CI then compares against it.`,
     }
   }
   const comparison = compareWithBaseline(baseline, received, environment, options)
@@ -85,10 +85,19 @@ export function toMatchBaseline(this: MatcherState, received: unknown, options: 
       if (comparison.advisory) {
         lines.push('', `Duration verdicts are advisory: the baseline was recorded on ${describeEnv(baseline.environment)}, this run is on ${describeEnv(environment)}. Pass { strict: true } to gate on them anyway; a same-job A/B comparison (tracewright compare) is the trustworthy one.`)
       }
-      lines.push('', 'If the change is intended, record a new baseline with `vitest -u` and commit it.')
+      lines.push('', `If the change is intended, record a new baseline with \`${recordCommand(testPath)}\` and commit it.`)
       return lines.join('\n')
     },
   }
+}
+
+/**
+ * The command that re-records one spec file's baselines. The file goes before `-u`: vitest reads
+ * `-u <file>` as an update mode named like the file, and then runs every spec.
+ */
+export function recordCommand(testPath: string): string {
+  const file = relative(process.cwd(), testPath) || testPath
+  return `npx vitest run ${file.includes(' ') ? JSON.stringify(file) : file} -u`
 }
 
 function describeEnv(env: { cpu: string; cores: number; node: string; os: string }): string {

@@ -1,12 +1,15 @@
 /**
- * The vitest set-up entry: registers every tracewright matcher and brings their types.
+ * The vitest set-up entry: registers every tracewright matcher. vitest does not show set-up files
+ * to TypeScript, so the matcher types come in through tsconfig's `"types": ["tracewright/vitest"]`.
  *
  * @example
  * ```ts
  * // vitest.config.ts
- * export default defineConfig({ test: { setupFiles: ['tracewright/vitest'] } })
+ * export default defineConfig({ test: { setupFiles: ['tracewright/instrument', 'tracewright/vitest'] } })
+ * // tsconfig.json: { "compilerOptions": { "types": ["node", "tracewright/vitest"] } }
  * ```
  */
+import '../src/node-version.js'
 import { expect } from 'vitest'
 import { tracewrightMatchers } from './index.js'
 

@@ -1,7 +1,11 @@
 // The public library surface of `tracewright`. Matchers live in `tracewright/matchers` and are
 // registered by `tracewright/vitest`.
+import './node-version.js'
 export { startService } from './harness/start-service.js'
 export type { StartServiceOptions } from './harness/start-service.js'
+export { setRoute } from './harness/set-route.js'
+export { connectService, shareService } from './harness/shared-service.js'
+export type { ConnectServiceOptions, SharedServiceHandle, SharingService } from './harness/shared-service.js'
 export type { InProcessApp, InProcessServiceOptions } from './harness/in-process.js'
 export type { ChildProcessServiceOptions } from './harness/child-process.js'
 export type { Readiness } from './harness/readiness.js'
@@ -52,6 +56,7 @@ export type {
 
 export { selectSpans, matchesSelector, closestSpans, explainMismatch, describeSelector } from './select/select-spans.js'
 export type { Candidate, Equals, Mismatch } from './select/select-spans.js'
+export { dbQuery } from './select/db-query.js'
 export type {
   AsymmetricMatcherLike,
   AttributeMatcher,
@@ -108,8 +113,8 @@ export type { ComparisonTextOptions } from './report/comparison/comparison-text.
 export { formatComparisonMarkdown } from './report/comparison/comparison-markdown.js'
 export { formatComparisonJson } from './report/comparison/comparison-json.js'
 export { formatComparisonHtml } from './report/comparison/comparison-html.js'
-export { toOtlpJson } from './report/otlp-json.js'
-export type { OtlpJsonKeyValue, OtlpJsonTraces, OtlpJsonValue } from './report/otlp-json.js'
+export { toOtlpJson } from './collector/otlp/encode-otlp-json.js'
+export type { OtlpJsonKeyValue, OtlpJsonTraces, OtlpJsonValue } from './collector/otlp/encode-otlp-json.js'
 
 export {
   BaselineError,

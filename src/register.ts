@@ -20,14 +20,8 @@ import type { SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { createAddHookMessageChannel } from 'import-in-the-middle'
 import { register as registerSyncHooks, supportsSyncHooks } from 'import-in-the-middle/register-hooks.mjs'
 import { NodeSDK } from '@opentelemetry/sdk-node'
-import { AmqplibInstrumentation } from '@opentelemetry/instrumentation-amqplib'
-import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express'
-import { HttpInstrumentation } from '@opentelemetry/instrumentation-http'
-import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis'
-import { PgInstrumentation } from '@opentelemetry/instrumentation-pg'
-import { RedisInstrumentation } from '@opentelemetry/instrumentation-redis'
-import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici'
 import { SPAN_CHANNEL_ENV } from './collector/span-channel.js'
+import { defaultInstrumentations } from './instrumentations.js'
 import { harnessSpanProcessor } from './span-channel.js'
 
 // The in-thread loader (Node 22.22.3+/24.11.1+) needs no hand-shake; older versions use the
@@ -63,15 +57,7 @@ async function channelProcessors(): Promise<SpanProcessor[] | undefined> {
 const spanProcessors = await channelProcessors()
 const sdk = new NodeSDK({
   ...(spanProcessors === undefined ? {} : { spanProcessors }),
-  instrumentations: [
-    new HttpInstrumentation(),
-    new UndiciInstrumentation(),
-    new PgInstrumentation({ enhancedDatabaseReporting: false }),
-    new IORedisInstrumentation(),
-    new RedisInstrumentation(),
-    new AmqplibInstrumentation(),
-    new ExpressInstrumentation(),
-  ],
+  instrumentations: defaultInstrumentations(),
 })
 sdk.start()
 if (waitForHooks) await waitForHooks()

@@ -6,6 +6,7 @@
  * npx tracewright compare --base "node v1.mjs" --head "node v2.mjs" --scenario scenarios.mjs
  * ```
  */
+import '../node-version.js'
 import { runCli } from './run-cli.js'
 
 // Ctrl-C during a comparison: exit through process.exit so the harness's exit hook kills both

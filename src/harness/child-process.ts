@@ -298,6 +298,8 @@ export async function startChildProcessService(options: ChildProcessServiceOptio
     reporting: () => servicePid !== undefined && collector.spanChannel.reports(servicePid),
     quietWindow: new QuietWindow({ floorMs: quietFloor, warmupMs: DEFAULT_QUIET_WARMUP_MS + 2 * batchDelay, capMs: Math.max(1000, 4 * batchDelay) }),
     settleTimeoutMs: options.settleTimeout ?? 10_000,
+    serviceName: name,
+    exported: true,
     ...(options.requestTimeout === undefined ? {} : { requestTimeoutMs: options.requestTimeout }),
     missingParentGraceMs: batchDelay * 2 + 50,
     // Only a call that was answered: then the callee handled it and its SERVER span will come.

@@ -12,6 +12,8 @@ import { LateSpanWatch } from './late-spans.js'
 import { compileSelector, describeSelector } from '../select/select-spans.js'
 import type { Selector } from '../select/selector.js'
 import { ServiceError, TraceTimeoutError, UsageError } from '../errors.js'
+import { explainTimeout, waitBudget, watchArrivals } from './test-deadline.js'
+import type { RunningTest, WaitBudget } from './test-deadline.js'
 import { measureRuns } from '../baseline/measure.js'
 import type { Measurable, MeasureOptions } from '../baseline/measure.js'
 import type { TraceSamples } from '../baseline/trace-samples.js'
@@ -47,6 +49,12 @@ export interface TracedClientOptions {
   readonly reporting?: () => boolean
   /** A foreign exporter's learned quiet window (see {@link SettleOptions.quietWindow}). */
   readonly quietWindow?: QuietWindow
+  /** `service.name` of the service's spans, to tell "none ever arrived" apart in a timeout. */
+  readonly serviceName?: string
+  /** The service exports OTLP to the harness (a child process), for the timeout's diagnosis. */
+  readonly exported?: boolean
+  /** Hex digits every trace id starts with: how a shared service's relay routes spans to this client. */
+  readonly traceIdPrefix?: string
 }
 
 /** The part of a service that sends traced requests and waits for their traces. */
@@ -64,7 +72,7 @@ const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
 /** What the harness needs of vitest to release a test's traces once it is over. */
 interface VitestHooks {
   onTestFinished(fn: () => void): void
-  TestRunner: { getCurrentTest(): { readonly concurrent?: boolean } | undefined }
+  TestRunner: { getCurrentTest(): (RunningTest & { readonly concurrent?: boolean }) | undefined }
 }
 
 let vitestHooks: Promise<VitestHooks | undefined> | undefined
@@ -146,6 +154,19 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
   const late = options.reporting !== undefined || options.quietWindow !== undefined
     ? new LateSpanWatch(store, options.quietWindow)
     : undefined
+  const arrivals = watchArrivals(store, options.serviceName)
+  /** A wait's time inside the running test's timeout (waits outside a test keep theirs). */
+  const budget = (configuredMs: number): WaitBudget => {
+    try {
+      return waitBudget(configuredMs, vitestHooks?.TestRunner.getCurrentTest())
+    } catch {
+      return { ms: configuredMs }
+    }
+  }
+  /** A timeout with the likely causes the harness can tell. */
+  const explain = (error: unknown, traceId: string, waited: WaitBudget): unknown => error instanceof TraceTimeoutError
+    ? explainTimeout(error, { budget: waited, serviceSpans: arrivals.count, traceSpans: store.spans(traceId).length, exported: options.exported === true })
+    : error
   const releaseFinished = (): void => {
     if (finished.length === 0) return
     for (const traceId of finished) {
@@ -193,7 +214,9 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
     if (failure) throw failure
     const spec = parseRequestTarget(target, requestOptions)
     releaseFinished()
-    const { traceId, spanId } = newHarnessIds()
+    const ids = newHarnessIds()
+    const { spanId } = ids
+    const traceId = options.traceIdPrefix === undefined ? ids.traceId : options.traceIdPrefix + ids.traceId.slice(options.traceIdPrefix.length)
     store.begin(traceId)
     options.onTrace?.(traceId)
     const headers: Record<string, string> = { ...spec.headers, traceparent: `00-${traceId}-${spanId}-01` }
@@ -224,10 +247,13 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
     }
     const { res, text } = result
     const response = makeResponse(res.statusCode, res.headers, text, `${spec.method} ${spec.path}`)
+    // The running test's timeout is read through vitest's hooks: wait for them on a first request.
+    if (vitestHooks === null) await hooks
+    const waited = budget(requestOptions?.timeout ?? options.settleTimeoutMs)
     const settleOptions: SettleOptions = {
       harnessSpanId: spanId,
       quietMs: options.quietMs,
-      timeoutMs: requestOptions?.timeout ?? options.settleTimeoutMs,
+      timeoutMs: waited.ms,
       ...(options.missingParentGraceMs === undefined ? {} : { missingParentGraceMs: options.missingParentGraceMs }),
       ...(options.awaitChildrenOf === undefined ? {} : { awaitChildrenOf: options.awaitChildrenOf }),
     }
@@ -242,6 +268,8 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
       ...(options.reporting === undefined ? {} : { reporting: options.reporting }),
       ...(options.quietWindow === undefined ? {} : { quietWindow: options.quietWindow }),
       onSettled: (settledBy) => { info = settledBy },
+    }).catch((error: unknown) => {
+      throw explain(error, traceId, waited)
     })
     const trace = options.died ? await Promise.race([settled, options.died]) : await settled
     const hitAfter = store.limitError(traceId)
@@ -254,7 +282,8 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
 
   const waitForSpan = (trace: Trace, selector: Selector, waitOptions: WaitForSpanOptions = {}): Promise<CapturedSpan> => {
     const match = compileSelector(selector)
-    const timeoutMs = waitOptions.timeout ?? 5000
+    const waited = budget(waitOptions.timeout ?? 5000)
+    const timeoutMs = waited.ms
     // The test expects more of this trace: its spans after the hand-over are awaited, not late.
     late?.expectMore(trace.traceId)
     const find = (): CapturedSpan | undefined => {
@@ -284,10 +313,10 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
         const gone = released.has(trace.traceId)
           ? ' The trace was released from the store when the test that requested it finished: please wait for its spans in that test.'
           : ''
-        reject(new TraceTimeoutError(
+        reject(explain(new TraceTimeoutError(
           `Failed to see a span matching ${describeSelector(selector)} in trace ${trace.traceId} within ${timeoutMs} ms.${gone}\n\n` +
             `${store.trace(trace.traceId).toString()}\n\nPlease check that the background work runs in this trace's context, or raise { timeout }.`,
-        ))
+        ), trace.traceId, waited))
       }, timeoutMs)
       const cleanup = (): void => {
         unwatch()
@@ -301,6 +330,7 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
 
   const close = async (): Promise<void> => {
     closed = true
+    arrivals.stop()
     // destroy(), not close(): close() waits for requests in flight, and a hung handler would then
     // hold up stop() until the test run gives up on it.
     await pool.destroy()

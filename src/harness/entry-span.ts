@@ -1,15 +1,36 @@
-import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http'
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http'
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
 import type { Attributes, Span } from '@opentelemetry/api'
+import { RPCType, setRPCMetadata } from '@opentelemetry/core'
+import type { RPCMetadata } from '@opentelemetry/core'
 import { SERVICE_RESOURCE } from './global-tracing.js'
 
 const TRACER_NAME = 'tracewright/harness'
 
+// On globalThis: `tracewright/instrument` may load another copy of this module than the harness.
+const ENTRY_SPAN_SERVERS = Symbol.for('tracewright.entry-span-servers')
+const entrySpanServers = ((globalThis as Record<symbol, unknown>)[ENTRY_SPAN_SERVERS] ??= new WeakSet<object>()) as WeakSet<object>
+
+/** Marks `server` as one whose entry spans the harness makes (see {@link harnessMakesEntrySpan}). */
+export function markEntrySpanServer(server: Server): void {
+  entrySpanServers.add(server)
+}
+
+/**
+ * True for a request to a server whose SERVER span the harness makes: the http instrumentation
+ * leaves it alone, so a request never gets two entry spans.
+ */
+export function harnessMakesEntrySpan(request: IncomingMessage): boolean {
+  const server = (request.socket as { server?: object } | null)?.server
+  return server !== undefined && entrySpanServers.has(server)
+}
+
 /**
  * Wraps a request listener so each request runs inside a SERVER span named and attributed by the
  * stable HTTP semantic conventions (`http.request.method`, `url.path`, `http.route`,
- * `http.response.status_code`, …). The app may set `http.route` on the active span; the span is
- * then renamed `METHOD route` when it ends.
+ * `http.response.status_code`, …). The app may set `http.route` on the active span, or a framework
+ * instrumentation (express, koa, …) may report the route through the context's RPC metadata as it
+ * does for the http instrumentation's span; the span is then renamed `METHOD route` when it ends.
  */
 export function withEntrySpan(listener: RequestListener, serviceName: string): RequestListener {
   const tracer = trace.getTracer(TRACER_NAME)
@@ -19,10 +40,11 @@ export function withEntrySpan(listener: RequestListener, serviceName: string): R
     const method = normaliseMethod(req.method)
     const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: requestAttributes(req, method) }, parent)
     const state = { ended: false, failed: false }
+    const metadata: RPCMetadata = { type: RPCType.HTTP, span }
     const end = (): void => {
       if (state.ended) return
       state.ended = true
-      finishSpan(span, method, res, state.failed)
+      finishSpan(span, method, res, state.failed, metadata.route)
     }
     const fail = (error: unknown): void => {
       state.failed = true
@@ -30,7 +52,7 @@ export function withEntrySpan(listener: RequestListener, serviceName: string): R
     }
     res.once('finish', end)
     res.once('close', end)
-    context.with(trace.setSpan(parent, span), () => {
+    context.with(setRPCMetadata(trace.setSpan(parent, span), metadata), () => {
       try {
         const result: unknown = listener(req, res)
         if (result instanceof Promise) result.catch(fail)
@@ -52,10 +74,14 @@ function failRequest(span: Span, res: ServerResponse, error: unknown): void {
   }
 }
 
-function finishSpan(span: Span, method: string, res: ServerResponse, failed: boolean): void {
+function finishSpan(span: Span, method: string, res: ServerResponse, failed: boolean, frameworkRoute: string | undefined): void {
   const status = res.statusCode
   span.setAttribute('http.response.status_code', status)
-  const route = (span as unknown as { attributes?: Attributes }).attributes?.['http.route']
+  let route = (span as unknown as { attributes?: Attributes }).attributes?.['http.route']
+  if ((typeof route !== 'string' || route === '') && frameworkRoute !== undefined && frameworkRoute !== '') {
+    route = frameworkRoute
+    span.setAttribute('http.route', route)
+  }
   if (typeof route === 'string' && route !== '') span.updateName(`${method} ${route}`)
   if (status >= 500) {
     span.setAttribute('error.type', String(status))

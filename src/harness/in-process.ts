@@ -4,10 +4,12 @@ import type { AddressInfo } from 'node:net'
 import { storeOptions, TraceStore } from '../collector/trace-store.js'
 import type { TraceStoreOptions } from '../collector/trace-store.js'
 import { ServiceStartError, UsageError } from '../errors.js'
-import { createTracedClient } from './client.js'
-import { withEntrySpan } from './entry-span.js'
+import { createTracedClient, parseRequestTarget } from './client.js'
+import { listenOnLoopback } from './free-port.js'
+import { markEntrySpanServer, withEntrySpan } from './entry-span.js'
 import { leaseGlobalTracing } from './global-tracing.js'
-import type { Service } from './types.js'
+import { OutgoingCallWatch, warnUninstrumentedCalls, warnUninstrumentedLibraries } from './library-check.js'
+import type { Service, TracedResponse } from './types.js'
 
 /** What an in-process app may be: a listener, or a factory returning a listener or a server. */
 export type InProcessApp =
@@ -44,12 +46,15 @@ export async function startInProcessService(options: InProcessServiceOptions): P
   let server: Server
   try {
     server = await resolveServer(options.app, options.entrySpan === false ? undefined : name)
-    await listen(server)
+    if (options.entrySpan !== false) markEntrySpanServer(server)
+    await listenOnLoopback(server)
   } catch (error) {
     lease.release()
     if (error instanceof ServiceStartError || error instanceof UsageError) throw error
     throw new ServiceStartError(`Failed to start the in-process service "${name}": ${(error as Error).message}`, { cause: error })
   }
+  // After the app is made: a factory may load its client libraries only now.
+  warnUninstrumentedLibraries()
   const { port } = server.address() as AddressInfo
   const url = `http://127.0.0.1:${port}`
   const client = createTracedClient({
@@ -57,20 +62,32 @@ export async function startInProcessService(options: InProcessServiceOptions): P
     store,
     quietMs: 0,
     settleTimeoutMs: options.settleTimeout ?? 5000,
+    serviceName: name,
     ...(options.requestTimeout === undefined ? {} : { requestTimeoutMs: options.requestTimeout }),
     onTrace: (traceId) => lease.claim(traceId),
     onRelease: (traceId) => lease.unclaim(traceId),
   })
+  const outgoing = new OutgoingCallWatch()
+  let firstRequest = true
   let stopping: Promise<void> | undefined
   return {
     url,
     name,
     store,
-    request: client.request,
+    async request(target, requestOptions): Promise<TracedResponse> {
+      const result = await client.request(target, requestOptions)
+      const spec = parseRequestTarget(target, requestOptions)
+      warnUninstrumentedCalls(outgoing.take(result.trace.traceId), result.trace, `${spec.method} ${spec.path}`)
+      // Again after the first request: an app may load a client library only when it first needs it.
+      if (firstRequest) warnUninstrumentedLibraries()
+      firstRequest = false
+      return result
+    },
     waitForSpan: client.waitForSpan,
     measure: client.measure,
     stop() {
       stopping ??= (async () => {
+        outgoing.stop()
         await client.close()
         server.closeAllConnections()
         await new Promise<void>((resolve) => server.close(() => resolve()))
@@ -108,14 +125,4 @@ async function resolveServer(app: InProcessApp, entrySpanService: string | undef
 function isServer(value: unknown): value is Server {
   return typeof value === 'object' && value !== null && typeof (value as Server).listen === 'function' &&
     typeof (value as Server).listeners === 'function'
-}
-
-function listen(server: Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject)
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject)
-      resolve()
-    })
-  })
 }

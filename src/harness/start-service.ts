@@ -4,6 +4,7 @@ import type { ChildProcessServiceOptions } from './child-process.js'
 import { startInProcessService } from './in-process.js'
 import type { InProcessServiceOptions } from './in-process.js'
 import type { Service } from './types.js'
+import { explainMissingMatchers } from './vitest-set-up.js'
 
 /** Options of {@link startService}: `app` runs the service in-process, `command` as its own process. */
 export type StartServiceOptions = InProcessServiceOptions | ChildProcessServiceOptions
@@ -37,6 +38,7 @@ export async function startService(options: StartServiceOptions): Promise<Servic
   if (typeof options !== 'object' || options === null) {
     throw new UsageError('Failed to start service: pass an options object, e.g. startService({ app }) or startService({ command, ready }).')
   }
+  explainMissingMatchers()
   const hasApp = 'app' in options && options.app !== undefined
   const hasCommand = 'command' in options && options.command !== undefined
   if (hasApp && hasCommand) {

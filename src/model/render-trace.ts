@@ -1,4 +1,5 @@
 import { serviceOf } from './captured-span.js'
+import { behaviourLabel } from './span-label.js'
 import type { CapturedSpan } from './captured-span.js'
 import type { TraceView } from './trace-tree.js'
 
@@ -72,11 +73,15 @@ export function renderTrace(trace: TraceView, options: RenderTraceOptions = {}):
   return lines.join('\n')
 }
 
-/** One span as a line of the tree: `✗ name  KIND  service  12.3 ms  ERROR "message"`. */
+/**
+ * One span as a line of the tree: `✗ name  KIND  service  12.3 ms  ERROR "message"`. A database span
+ * with a generic name shows its query too (`pg.query:SELECT test · SELECT … WHERE id = $1`).
+ */
 export function describeSpanLine(span: CapturedSpan): string {
   const error = span.status.code === 'ERROR'
   const status = span.status.code === 'UNSET' ? '' : `  ${span.status.code}${span.status.message ? ` ${JSON.stringify(span.status.message)}` : ''}`
-  return `${error ? '✗ ' : ''}${span.name}  ${span.kind}  ${serviceOf(span)}  ${formatMs(span.durationMs)}${status}`
+  const behaviour = behaviourLabel(span)
+  return `${error ? '✗ ' : ''}${span.name}${behaviour === undefined ? '' : ` · ${behaviour}`}  ${span.kind}  ${serviceOf(span)}  ${formatMs(span.durationMs)}${status}`
 }
 
 /** Milliseconds for people: `0.42 ms`, `12.3 ms`, `1.24 s`. */

@@ -6,6 +6,16 @@ const trace = ordersTrace()
 const stock = trace.span('GET /stock/:sku')
 
 describe('toBeChildOf', () => {
+  test('marks the spans that match the selector, the received span and its actual parent, not closest candidates', () => {
+    // Three SELECT items spans match; none is the parent of SELECT orders.
+    const message = failureOf(() => expect(trace.span('SELECT orders')).toBeChildOf({ name: 'SELECT items' }))
+    expect(message).toContain('3 spans match the selector, but none is its parent.')
+    expect(message.match(/SELECT items {2}CLIENT .*◀ matches the selector \d\/3/g)).toHaveLength(3)
+    expect(message).toMatch(/SELECT orders {2}CLIENT .*◀ received/)
+    expect(message).toMatch(/GET \/orders\/:id {2}SERVER .*◀ actual parent/)
+    expect(message).not.toContain('closest candidate')
+  })
+
   test('passes on a selector matching the direct parent, or on the parent span itself', () => {
     expect(trace.span('SELECT orders')).toBeChildOf({ kind: 'SERVER' })
     expect(trace.span('SELECT orders')).toBeChildOf('GET /orders/:id')

@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest'
+import { Trace } from '../../src/select/trace.js'
 import { ordersTrace } from '../fixtures/build-trace.js'
 import { errorOf, failureOf } from '../fixtures/failure-message.js'
 
@@ -21,6 +22,16 @@ describe('toHaveSpanCount', () => {
 
   test('fails on bounds with no match, marking the closest candidates', () => {
     expect(failureOf(() => expect(trace).toHaveSpanCount({ name: 'SELECT item', kind: 'CLIENT' }, { min: 1, max: 2 }))).toMatchSnapshot()
+  })
+
+  test('a count of nothing on a trace without instrumentation-library spans names missing instrumentation', () => {
+    const note = /No span of this trace comes from an instrumentation library[\s\S]*'tracewright\/instrument'[\s\S]*--import tracewright\/register/
+    expect(failureOf(() => expect(trace).toHaveSpanCount({ attributes: { 'db.system.name': 'mysql' } }, 1))).toMatch(note)
+    // The same spans, as an instrumentation library records them: the note would mislead.
+    const instrumented = new Trace(trace.spans().map((span) => ({ ...span, scope: { name: '@opentelemetry/instrumentation-pg' } })))
+    expect(failureOf(() => expect(instrumented).toHaveSpanCount({ attributes: { 'db.system.name': 'mysql' } }, 1))).not.toMatch(note)
+    // Something matched: the selector reached instrumented code, whatever the count.
+    expect(failureOf(() => expect(trace).toHaveSpanCount('SELECT items', 1))).not.toMatch(note)
   })
 
   test('the failure message carries the trace tree and the trace id', () => {

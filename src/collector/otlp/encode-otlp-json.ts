@@ -1,6 +1,6 @@
-import type { AttributeValue, Attributes, CapturedSpan, SpanKindName, StatusCodeName } from '../model/captured-span.js'
-import { Trace } from '../select/trace.js'
-import { treeOf } from '../select/trace-trees.js'
+import type { AttributeValue, Attributes, CapturedSpan, SpanKindName, StatusCodeName } from '../../model/captured-span.js'
+import { Trace } from '../../select/trace.js'
+import { treeOf } from '../../select/trace-trees.js'
 
 /** An OTLP `AnyValue` in the OTLP/JSON encoding. */
 export type OtlpJsonValue =

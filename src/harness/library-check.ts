@@ -1,0 +1,138 @@
+import { subscribe, unsubscribe } from 'node:diagnostics_channel'
+import { createRequire } from 'node:module'
+import { context, trace } from '@opentelemetry/api'
+import { isTracingSuppressed } from '@opentelemetry/core'
+import type { Trace } from '../select/trace.js'
+import { KNOWN_LIBRARIES } from '../instrumentations.js'
+
+// Kept on globalThis: `tracewright/instrument` and the harness may be two copies of this module (a
+// set-up file resolved to the built package, a spec to the sources), and must still meet.
+const STATE = Symbol.for('tracewright.instrument')
+
+interface InstrumentState {
+  /** Known libraries already loaded when `tracewright/instrument` ran, so left unpatched. */
+  readonly loadedBefore: ReadonlySet<string>
+}
+
+const cache = (): NodeJS.Dict<NodeJS.Module> => createRequire(import.meta.url).cache
+
+/** The known libraries loaded in this process, with their exports. */
+function loadedLibraries(): Map<string, unknown> {
+  const loaded = new Map<string, unknown>()
+  for (const [file, module] of Object.entries(cache())) {
+    const library = KNOWN_LIBRARIES.find((known) => known.file.test(file))
+    if (library !== undefined && !loaded.has(library.name)) loaded.set(library.name, module?.exports)
+  }
+  return loaded
+}
+
+/** Records that `tracewright/instrument` ran, and which known libraries it came too late for. */
+export function recordInstrumentation(): void {
+  const state: InstrumentState = { loadedBefore: new Set(loadedLibraries().keys()) }
+  ;(globalThis as Record<symbol, unknown>)[STATE] = state
+}
+
+/** One loaded known library whose spans in-process traces will miss, and why. */
+export interface UninstrumentedLibrary {
+  readonly name: string
+  /** `true` when `tracewright/instrument` ran, but after the library had loaded. */
+  readonly loadedTooEarly: boolean
+}
+
+/** The known client libraries loaded in this process without their instrumentation. */
+export function uninstrumentedLibraries(): UninstrumentedLibrary[] {
+  const state = (globalThis as Record<symbol, unknown>)[STATE] as InstrumentState | undefined
+  const found: UninstrumentedLibrary[] = []
+  for (const [name, exports] of loadedLibraries()) {
+    const library = KNOWN_LIBRARIES.find((known) => known.name === name)
+    const loadedTooEarly = state?.loadedBefore.has(name) === true
+    const patched = library?.isPatched ? library.isPatched(exports) : state !== undefined && !loadedTooEarly
+    if (!patched) found.push({ name, loadedTooEarly })
+  }
+  return found
+}
+
+const warned = new Set<string>()
+
+/**
+ * Warns, once per library and process, about each known client library loaded in the test process
+ * without its instrumentation: an in-process trace then lacks its spans, and a count of them would
+ * pass on zero.
+ */
+export function warnUninstrumentedLibraries(warn: (message: string) => void = console.warn): void {
+  const missing = uninstrumentedLibraries().filter((library) => !warned.has(library.name))
+  if (missing.length === 0) return
+  for (const library of missing) warned.add(library.name)
+  warn(uninstrumentedMessage(missing))
+}
+
+/** The warning for {@link warnUninstrumentedLibraries}. */
+export function uninstrumentedMessage(missing: readonly UninstrumentedLibrary[]): string {
+  const names = missing.map((library) => library.name).join(', ')
+  const early = missing.filter((library) => library.loadedTooEarly).map((library) => library.name)
+  const fix = early.length > 0
+    ? `tracewright/instrument ran after ${early.join(', ')} had loaded. Please list 'tracewright/instrument' first in vitest's setupFiles, before any set-up file that imports ${early.join(' or ')}.`
+    : `Please add 'tracewright/instrument' first in vitest's setupFiles: setupFiles: ['tracewright/instrument', 'tracewright/vitest']. Registering an instrumentation in the spec file is too late: its static imports load the app before the spec's code runs.`
+  return `tracewright: ${names} ${missing.length === 1 ? 'is' : 'are'} loaded in the test process without OpenTelemetry instrumentation, ` +
+    `so in-process traces will have none of ${missing.length === 1 ? 'its' : 'their'} spans (and a span count such as toHaveSpanCount(query, { max: 2 }) would pass on zero). ${fix}`
+}
+
+// Outgoing HTTP calls, seen on the channels Node's http client and undici (fetch) publish on
+// whether or not anything instruments them.
+const OUTGOING_CHANNELS = ['undici:request:create', 'http.client.request.start'] as const
+const MAX_TRACKED_TRACES = 10_000
+
+/**
+ * Counts the outgoing HTTP calls (fetch, undici, node:http) the app makes inside each trace, so a
+ * trace whose calls left no span can be called out: the http and undici instrumentations are not
+ * loaded. Subscribed while any in-process service runs.
+ */
+export class OutgoingCallWatch {
+  readonly #calls = new Map<string, number>()
+  readonly #onCall = (): void => {
+    const active = context.active()
+    // The harness's own requests run with tracing suppressed: they are not the app's calls.
+    if (isTracingSuppressed(active)) return
+    const traceId = trace.getSpanContext(active)?.traceId
+    if (traceId === undefined) return
+    this.#calls.set(traceId, (this.#calls.get(traceId) ?? 0) + 1)
+    if (this.#calls.size > MAX_TRACKED_TRACES) this.#calls.delete(this.#calls.keys().next().value as string)
+  }
+
+  constructor() {
+    for (const name of OUTGOING_CHANNELS) subscribe(name, this.#onCall)
+  }
+
+  /** The calls made in `traceId` (forgotten once read). */
+  take(traceId: string): number {
+    const calls = this.#calls.get(traceId) ?? 0
+    this.#calls.delete(traceId)
+    return calls
+  }
+
+  stop(): void {
+    for (const name of OUTGOING_CHANNELS) unsubscribe(name, this.#onCall)
+    this.#calls.clear()
+  }
+}
+
+/**
+ * The warning for a request whose trace shows outgoing HTTP calls the app made but has no CLIENT
+ * span at all (fetch, undici or node:http ran uninstrumented), else undefined. An app that makes
+ * its own CLIENT spans for its calls is not warned about.
+ */
+export function uninstrumentedCallsMessage(calls: number, settled: Trace, what: string): string | undefined {
+  if (calls === 0 || settled.spans({ kind: 'CLIENT' }).length > 0) return undefined
+  return `tracewright: while handling ${what} the app made ${calls} outgoing HTTP call${calls === 1 ? '' : 's'} (fetch, undici or node:http), ` +
+    'but its trace has no CLIENT span: those calls are not instrumented, and a count of them would pass on zero. ' +
+    `Please add 'tracewright/instrument' first in vitest's setupFiles: setupFiles: ['tracewright/instrument', 'tracewright/vitest'].`
+}
+
+/** Warns with {@link uninstrumentedCallsMessage}, once per process. */
+export function warnUninstrumentedCalls(calls: number, settled: Trace, what: string, warn: (message: string) => void = console.warn): void {
+  if (warned.has('http-client')) return
+  const message = uninstrumentedCallsMessage(calls, settled, what)
+  if (message === undefined) return
+  warned.add('http-client')
+  warn(message)
+}
