@@ -13,6 +13,7 @@ import { findFreePort } from './free-port.js'
 import { describeReadiness, probeReadiness } from './readiness.js'
 import type { Readiness } from './readiness.js'
 import { OutputTail } from './output-tail.js'
+import { sdkEnv } from './sdk-env.js'
 import type { Service } from './types.js'
 
 export interface ChildProcessServiceOptions extends TraceStoreOptions {
@@ -161,16 +162,7 @@ export async function startChildProcessService(options: ChildProcessServiceOptio
   const env: Record<string, string> = {}
   for (const [k, v] of Object.entries({
     ...process.env,
-    OTEL_EXPORTER_OTLP_ENDPOINT: protocol === 'grpc' ? collector.grpcEndpoint : collector.endpoint,
-    OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
-    OTEL_TRACES_EXPORTER: 'otlp',
-    OTEL_LOGS_EXPORTER: 'otlp',
-    OTEL_METRICS_EXPORTER: 'none',
-    OTEL_BSP_SCHEDULE_DELAY: String(batchDelay),
-    OTEL_BLRP_SCHEDULE_DELAY: String(batchDelay),
-    OTEL_TRACES_SAMPLER: 'parentbased_always_on',
-    OTEL_PROPAGATORS: 'tracecontext,baggage',
-    OTEL_SERVICE_NAME: name,
+    ...sdkEnv({ endpoint: collector.endpoint, grpcEndpoint: collector.grpcEndpoint, protocol, batchDelay, name }),
     PORT: String(port),
     ...options.env,
   })) {

@@ -1,0 +1,33 @@
+// How to start the Deno orders service, with the Deno binary the `deno` npm package installs.
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname } from 'node:path'
+import { folderOf } from '../polyglot/example.js'
+import type { LanguageExample } from '../polyglot/example.js'
+
+const dir = folderOf(import.meta.url)
+
+/** The binary of the `deno` devDependency (its package ships it, so `npm ci` is all it needs). */
+function denoBinary(): string {
+  try {
+    const binary = `${dirname(createRequire(import.meta.url).resolve('deno/package.json'))}/deno`
+    if (existsSync(binary)) return binary
+  } catch { /* not installed: said below */ }
+  throw new Error('Failed to start the deno example: the `deno` npm package is not installed, or its binary is missing. Please run `npm ci` (deno is a devDependency).')
+}
+
+export const denoExample: LanguageExample = {
+  language: 'deno',
+  dir,
+  options: (env, collector) => ({
+    // pg and @opentelemetry/api come from the repository's node_modules (Deno reads package.json).
+    command: [denoBinary(), 'run', '--allow-env', '--allow-net', '--allow-read', '--allow-sys', 'server.ts'],
+    cwd: dir,
+    ready: { http: '/health' },
+    name: 'orders-deno',
+    env: { ...env },
+    timeout: 15_000,
+    ...(collector === undefined ? {} : { collector }),
+  }),
+  ensureBuilt: () => { denoBinary() },
+}

@@ -1,0 +1,20 @@
+// How to start the Go orders service (built by scripts/build-examples.sh into .build/orders).
+import { ensureBuiltBy, folderOf } from '../polyglot/example.js'
+import type { LanguageExample } from '../polyglot/example.js'
+
+const dir = folderOf(import.meta.url)
+
+export const goExample: LanguageExample = {
+  language: 'go',
+  dir,
+  options: (env, collector) => ({
+    command: [`${dir}.build/orders`],
+    cwd: dir,
+    ready: { http: '/health' },
+    name: 'orders-go',
+    env: { ...env },
+    timeout: 10_000,
+    ...(collector === undefined ? {} : { collector }),
+  }),
+  ensureBuilt: ensureBuiltBy(dir, 'go'),
+}
