@@ -26,6 +26,10 @@ export const denoExample: LanguageExample = {
     ready: { http: '/health' },
     name: 'orders-deno',
     env: { ...env },
+    // Today's settle (which ends when the entry span arrives) returns about 45 of 100 traces of this
+    // service without their query spans: Deno exports the spans made through @opentelemetry/api apart from those of Deno.serve and fetch, so the entry span can arrive first. A
+    // 100 ms quiet window after it brings that to 0 of 100; see the report of issue 15.
+    quietMs: 100,
     timeout: 15_000,
     ...(collector === undefined ? {} : { collector }),
   }),

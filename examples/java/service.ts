@@ -14,6 +14,10 @@ export const javaExample: LanguageExample = {
     ready: { http: '/health' },
     name: 'orders-java',
     env: { ...env },
+    // Today's settle (which ends when the entry span arrives) returns about 45 of 100 traces of this
+    // service without their query spans: the Java SDK's exporter sends its batches without waiting for the previous one, so the entry span can arrive first. A
+    // 100 ms quiet window after it brings that to 0 of 100; see the report of issue 15.
+    quietMs: 100,
     timeout: 20_000,
     ...(collector === undefined ? {} : { collector }),
   }),

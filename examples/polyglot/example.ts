@@ -20,6 +20,7 @@ export interface ExampleServiceOptions {
   readonly name: string
   readonly env: Readonly<Record<string, string>>
   readonly timeout: number
+  readonly quietMs?: number
   readonly collector?: Collector
 }
 
