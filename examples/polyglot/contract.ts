@@ -58,7 +58,7 @@ export function describeOrdersContract(example: LanguageExample, expected: Contr
     parent: { kind: 'SERVER' },
     attributes: { [expected.queryTextAttribute]: new RegExp(`\\bFROM ${table}\\b`) },
   })
-  const status = (code: number): Record<string, unknown> => ({ [expected.statusCodeAttribute]: expected.statusCodeType === 'number' ? code : String(code) })
+  const status = (code: number): Record<string, number | string> => ({ [expected.statusCodeAttribute]: expected.statusCodeType === 'number' ? code : String(code) })
 
   describe(`the ${example.language} orders service`, () => {
     let db: OrdersDatabase | undefined
