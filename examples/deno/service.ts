@@ -2,8 +2,8 @@
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
-import { folderOf } from '../polyglot/example.js'
-import type { LanguageExample } from '../polyglot/example.js'
+import { folderOf } from '../polyglot/example.ts'
+import type { LanguageExample } from '../polyglot/example.ts'
 
 const dir = folderOf(import.meta.url)
 

@@ -1,6 +1,6 @@
 // How to start the Go orders service (built by scripts/build-examples.sh into .build/orders).
-import { ensureBuiltBy, folderOf } from '../polyglot/example.js'
-import type { LanguageExample } from '../polyglot/example.js'
+import { ensureBuiltBy, folderOf } from '../polyglot/example.ts'
+import type { LanguageExample } from '../polyglot/example.ts'
 
 const dir = folderOf(import.meta.url)
 

@@ -1,7 +1,7 @@
 // How to start the Java orders service: compiled classes and the pom's jars, both made by
 // scripts/build-examples.sh in .build/.
-import { ensureBuiltBy, folderOf } from '../polyglot/example.js'
-import type { LanguageExample } from '../polyglot/example.js'
+import { ensureBuiltBy, folderOf } from '../polyglot/example.ts'
+import type { LanguageExample } from '../polyglot/example.ts'
 
 const dir = folderOf(import.meta.url)
 

@@ -1,7 +1,7 @@
 // How to start the Python orders service: Flask under `opentelemetry-instrument`, from the venv
 // scripts/build-examples.sh makes in .build/venv.
-import { ensureBuiltBy, folderOf } from '../polyglot/example.js'
-import type { LanguageExample } from '../polyglot/example.js'
+import { ensureBuiltBy, folderOf } from '../polyglot/example.ts'
+import type { LanguageExample } from '../polyglot/example.ts'
 
 const dir = folderOf(import.meta.url)
 
