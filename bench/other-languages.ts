@@ -67,7 +67,8 @@ async function settleOnce(svc: Service, pool: Pool, quietMs: number): Promise<{ 
 
 async function benchLanguage(example: LanguageExample, databaseUrl: string): Promise<void> {
   example.ensureBuilt()
-  const options = example.options({ DATABASE_URL: databaseUrl, PRICES_URL: 'http://127.0.0.1:9/prices' })
+  // No shared collector: the options' Collector type is the sources', startService here the build's.
+  const { collector: _none, ...options } = example.options({ DATABASE_URL: databaseUrl, PRICES_URL: 'http://127.0.0.1:9/prices' })
   const ready: number[] = []
   for (let i = 0; i < 3; i++) {
     const t0 = process.hrtime.bigint()
