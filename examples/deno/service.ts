@@ -2,7 +2,7 @@
 import { existsSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname } from 'node:path'
-import { folderOf } from '../polyglot/example.ts'
+import { exampleOptions, folderOf } from '../polyglot/example.ts'
 import type { LanguageExample } from '../polyglot/example.ts'
 
 const dir = folderOf(import.meta.url)
@@ -19,19 +19,16 @@ function denoBinary(): string {
 export const denoExample: LanguageExample = {
   language: 'deno',
   dir,
-  options: (env, collector) => ({
+  options: (env, collector) => exampleOptions(dir, {
     // pg and @opentelemetry/api come from the repository's node_modules (Deno reads package.json).
     command: [denoBinary(), 'run', '--allow-env', '--allow-net', '--allow-read', '--allow-sys', 'server.ts'],
-    cwd: dir,
-    ready: { http: '/health' },
     name: 'orders-deno',
-    env: { ...env },
-    // Today's settle (which ends when the entry span arrives) returns about 45 of 100 traces of this
-    // service without their query spans: Deno exports the spans made through @opentelemetry/api apart from those of Deno.serve and fetch, so the entry span can arrive first. A
-    // 100 ms quiet window after it brings that to 0 of 100; see the report of issue 15.
-    quietMs: 100,
     timeout: 15_000,
-    ...(collector === undefined ? {} : { collector }),
-  }),
+    // Today's settle (which ends when the entry span arrives) returns about 45 of 100 traces of
+    // this service without their query spans: Deno exports the spans made through
+    // @opentelemetry/api apart from those of Deno.serve and fetch. A 100 ms quiet window after the
+    // entry span brings that to 0 of 100 (BENCHMARKS.md).
+    quietMs: 100,
+  })(env, collector),
   ensureBuilt: () => { denoBinary() },
 }

@@ -38,6 +38,34 @@ export interface LanguageExample {
   ensureBuilt(): void
 }
 
+/** What differs between the languages' startService options. */
+export interface ExampleCommand {
+  readonly command: readonly [string, ...string[]]
+  readonly name: string
+  /** Readiness timeout, ms: a JVM needs longer than a Go binary. */
+  readonly timeout: number
+  readonly quietMs?: number
+  /** Extra environment, over the orders environment. */
+  readonly env?: Readonly<Record<string, string>>
+}
+
+/**
+ * The `options` of a {@link LanguageExample}: the command run in `dir`, ready when GET /health
+ * answers, on its own collector or the one given.
+ */
+export function exampleOptions(dir: string, fixed: ExampleCommand): LanguageExample['options'] {
+  return (env, collector) => ({
+    command: fixed.command,
+    cwd: dir,
+    ready: { http: '/health' },
+    name: fixed.name,
+    env: { ...env, ...fixed.env },
+    timeout: fixed.timeout,
+    ...(fixed.quietMs === undefined ? {} : { quietMs: fixed.quietMs }),
+    ...(collector === undefined ? {} : { collector }),
+  })
+}
+
 /** The folder of a module, from its `import.meta.url`. */
 export const folderOf = (moduleUrl: string): string => fileURLToPath(new URL('.', moduleUrl))
 
