@@ -274,7 +274,8 @@ export async function startChildProcessService(options: ChildProcessServiceOptio
     ...(options.requestTimeout === undefined ? {} : { requestTimeoutMs: options.requestTimeout }),
     missingParentGraceMs: batchDelay * 2 + 50,
     // Only a call that was answered: then the callee handled it and its SERVER span will come.
-    awaitChildrenOf: (span: CapturedSpan) => span.kind === 'CLIENT' && span.attributes['http.response.status_code'] !== undefined && callsKnownService(span, ports),
+    // `http.status_code` is the attribute before the stable conventions (Python's instrumentations).
+    awaitChildrenOf: (span: CapturedSpan) => span.kind === 'CLIENT' && (span.attributes['http.response.status_code'] ?? span.attributes['http.status_code']) !== undefined && callsKnownService(span, ports),
     failure: () => (exitInfo !== undefined && !stopping
       ? new ServiceError(`Failed to send the request: the service "${name}" (${describeCommand}) ${exitInfo}.\n${tails()}`)
       : undefined),
