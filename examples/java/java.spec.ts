@@ -14,3 +14,13 @@ describeOrdersContract(javaExample, {
   // stable (db.statement, db.system, …) unless OTEL_SEMCONV_STABILITY_OPT_IN=database.
   lintRules: ['outdated-attributes'],
 })
+
+describeOrdersContract(javaExample, {
+  env: { OTEL_SEMCONV_STABILITY_OPT_IN: 'database' },
+  ordersEntry: { name: 'GET /orders' },
+  quoteEntry: { name: 'GET /quote/{sku}' },
+  queryTextAttribute: 'db.query.text',
+  statusCodeAttribute: 'http.response.status_code',
+  statusCodeType: 'number',
+  lintRules: [],
+})

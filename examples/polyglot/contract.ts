@@ -16,6 +16,8 @@ import { handlePrices } from './prices.mjs'
 
 /** What differs between SDKs for the same request. */
 export interface ContractExpectations {
+  /** Extra environment for the service, e.g. OTEL_SEMCONV_STABILITY_OPT_IN; named in the test titles. */
+  readonly env?: Readonly<Record<string, string>>
   /** The entry span of `GET /orders?customer=ada`. */
   readonly ordersEntry: SpanQuery
   /** The entry span of `GET /quote/:sku`. */
@@ -60,7 +62,8 @@ export function describeOrdersContract(example: LanguageExample, expected: Contr
   })
   const status = (code: number): Record<string, number | string> => ({ [expected.statusCodeAttribute]: expected.statusCodeType === 'number' ? code : String(code) })
 
-  describe(`the ${example.language} orders service`, () => {
+  const variant = Object.entries(expected.env ?? {}).map(([k, v]) => `${k}=${v}`).join(' ')
+  describe(`the ${example.language} orders service${variant ? ` with ${variant}` : ''}`, () => {
     let db: OrdersDatabase | undefined
     let prices: Awaited<ReturnType<typeof startPrices>> | undefined
     let svc: Service
@@ -69,7 +72,8 @@ export function describeOrdersContract(example: LanguageExample, expected: Contr
       example.ensureBuilt()
       db = await createOrdersDatabase(example.language)
       prices = await startPrices()
-      svc = await startService(example.options({ DATABASE_URL: db.url, PRICES_URL: prices.url }))
+      const options = example.options({ DATABASE_URL: db.url, PRICES_URL: prices.url })
+      svc = await startService({ ...options, env: { ...options.env, ...expected.env } })
     })
 
     afterAll(async () => {

@@ -12,7 +12,16 @@ describeOrdersContract(pythonExample, {
   statusCodeAttribute: 'http.status_code',
   statusCodeType: 'number',
   // The flask, psycopg and urllib instrumentations record the HTTP and database conventions from
-  // before they were stable (http.method, db.statement, …), and urllib's CLIENT span no
-  // server.address: true findings, which OTEL_SEMCONV_STABILITY_OPT_IN=http,database fixes.
-  lintRules: ['http-attributes', 'outdated-attributes'],
+  // before they were stable (http.method, db.statement, …): a true finding, which the opt-in fixes.
+  lintRules: ['outdated-attributes'],
+})
+
+describeOrdersContract(pythonExample, {
+  env: { OTEL_SEMCONV_STABILITY_OPT_IN: 'http,database' },
+  ordersEntry: { name: 'GET /orders' },
+  quoteEntry: { name: 'GET /quote/<sku>' },
+  queryTextAttribute: 'db.query.text',
+  statusCodeAttribute: 'http.response.status_code',
+  statusCodeType: 'number',
+  lintRules: [],
 })

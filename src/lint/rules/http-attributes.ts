@@ -88,6 +88,10 @@ export const httpAttributes: LintRule = {
       reason: "Go's otelhttp names a SERVER span after the net/http ServeMux pattern that matched (GET /orders) but does not record the pattern as http.route",
     },
     {
+      allow: { scope: 'opentelemetry.instrumentation.urllib', attribute: 'server.address' },
+      reason: "Python's urllib instrumentation records url.full (http.url before the stable conventions) but no server.address on its CLIENT spans",
+    },
+    {
       allow: { scope: 'deno', attribute: 'server.address' },
       reason: "Deno's built-in fetch instrumentation records url.full but no server.address on its CLIENT spans",
     },
