@@ -1,13 +1,11 @@
 // The Go orders service (main.go) under test: net/http with otelhttp, pgx with otelpgx, exported
 // with otlptracehttp. The contract is the same for every language (../polyglot/contract.ts).
-import { describeOrdersContract } from '../polyglot/contract.js'
+import { STABLE_CONVENTIONS, describeOrdersContract } from '../polyglot/contract.js'
 import { goExample } from './service.js'
 
 describeOrdersContract(goExample, {
   ordersEntry: { name: 'GET /orders' },
   quoteEntry: { name: 'GET /quote/{sku}' },
-  queryTextAttribute: 'db.query.text',
-  statusCodeAttribute: 'http.response.status_code',
-  statusCodeType: 'number',
+  ...STABLE_CONVENTIONS,
   lintRules: [],
 })

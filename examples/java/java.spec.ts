@@ -1,7 +1,7 @@
 // The Java orders service (Main.java) under test: the OpenTelemetry SDK from autoconfigure, the
 // official JDBC library instrumentation, and SERVER/CLIENT spans the service makes for the JDK's
 // HTTP server and client. The contract is the same for every language (../polyglot/contract.ts).
-import { describeOrdersContract } from '../polyglot/contract.js'
+import { STABLE_CONVENTIONS, describeOrdersContract } from '../polyglot/contract.js'
 import { javaExample } from './service.js'
 
 describeOrdersContract(javaExample, {
@@ -19,8 +19,6 @@ describeOrdersContract(javaExample, {
   env: { OTEL_SEMCONV_STABILITY_OPT_IN: 'database' },
   ordersEntry: { name: 'GET /orders' },
   quoteEntry: { name: 'GET /quote/{sku}' },
-  queryTextAttribute: 'db.query.text',
-  statusCodeAttribute: 'http.response.status_code',
-  statusCodeType: 'number',
+  ...STABLE_CONVENTIONS,
   lintRules: [],
 })

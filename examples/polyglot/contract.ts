@@ -32,6 +32,13 @@ export interface ContractExpectations {
   readonly lintRules: readonly string[]
 }
 
+/** The attributes of the stable HTTP and database conventions, as the SDKs that follow them record them. */
+export const STABLE_CONVENTIONS = {
+  queryTextAttribute: 'db.query.text',
+  statusCodeAttribute: 'http.response.status_code',
+  statusCodeType: 'number',
+} as const
+
 /** Starts the prices downstream in the test process: plain node:http, not traced. */
 async function startPrices(): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer(handlePrices)

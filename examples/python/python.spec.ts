@@ -2,7 +2,7 @@
 // `opentelemetry-instrument`, with no tracing code. The contract is the same for every language
 // (../polyglot/contract.ts); the Python instrumentations record the HTTP and database conventions
 // from before they were stable unless OTEL_SEMCONV_STABILITY_OPT_IN says otherwise.
-import { describeOrdersContract } from '../polyglot/contract.js'
+import { STABLE_CONVENTIONS, describeOrdersContract } from '../polyglot/contract.js'
 import { pythonExample } from './service.js'
 
 describeOrdersContract(pythonExample, {
@@ -20,8 +20,6 @@ describeOrdersContract(pythonExample, {
   env: { OTEL_SEMCONV_STABILITY_OPT_IN: 'http,database' },
   ordersEntry: { name: 'GET /orders' },
   quoteEntry: { name: 'GET /quote/<sku>' },
-  queryTextAttribute: 'db.query.text',
-  statusCodeAttribute: 'http.response.status_code',
-  statusCodeType: 'number',
+  ...STABLE_CONVENTIONS,
   lintRules: [],
 })

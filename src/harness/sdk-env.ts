@@ -7,7 +7,8 @@
  * - endpoint and protocol: every SDK's OTLP exporter. Go's `otlptracehttp` ignores the protocol
  *   variable (the service picks the exporter in code); Java's autoconfigure reads it.
  * - `OTEL_BSP_SCHEDULE_DELAY`: the batch span processor of the Node, Python, Go and Java SDKs
- *   defaults to 5 s, so a trace would need seconds to arrive. `OTEL_BLRP_SCHEDULE_DELAY` is the same for log records.
+ *   defaults to 5 s, so a trace would need seconds to arrive. `OTEL_BLRP_SCHEDULE_DELAY` is the
+ *   same for log records.
  * - `OTEL_METRICS_EXPORTER=none`: the collector receives traces and logs only. Java's
  *   autoconfigure and Python's distro would otherwise push metrics every minute and log the 404.
  * - No `OTEL_EXPORTER_OTLP_COMPRESSION`: every SDK here sends uncompressed by default, the
