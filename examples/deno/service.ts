@@ -7,10 +7,18 @@ import type { LanguageExample } from '../polyglot/example.ts'
 
 const dir = folderOf(import.meta.url)
 
-/** The binary of the `deno` devDependency (its package ships it, so `npm ci` is all it needs). */
+/**
+ * The binary of the `deno` devDependency (its platform package ships it, so `npm ci` is all it
+ * needs). The package's postinstall links it next to package.json; where install scripts did not
+ * run, the package's own installer links it now, as its `deno` command would on first use.
+ */
 function denoBinary(): string {
   try {
-    const binary = `${dirname(createRequire(import.meta.url).resolve('deno/package.json'))}/deno`
+    const require = createRequire(import.meta.url)
+    const folder = dirname(require.resolve('deno/package.json'))
+    if (existsSync(`${folder}/deno`)) return `${folder}/deno`
+    const installer = require(`${folder}/install_api.cjs`) as { runInstall(): string }
+    const binary = installer.runInstall()
     if (existsSync(binary)) return binary
   } catch { /* not installed: said below */ }
   throw new Error('Failed to start the deno example: the `deno` npm package is not installed, or its binary is missing. Please run `npm ci` (deno is a devDependency).')
