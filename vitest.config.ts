@@ -16,6 +16,8 @@ export default defineConfig({
   },
   test: {
     setupFiles: [here('./matchers/vitest.ts')],
+    // Builds examples/go, python and java once, outside every test's timeout.
+    globalSetup: [here('./examples/polyglot/build.global-setup.ts')],
     include: ['test/**/*.test.ts', 'examples/**/*.spec.ts'],
     typecheck: {
       enabled: true,

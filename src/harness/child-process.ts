@@ -15,6 +15,7 @@ import { findFreePort } from './free-port.js'
 import { describeReadiness, probeReadiness } from './readiness.js'
 import type { Readiness } from './readiness.js'
 import { OutputTail } from './output-tail.js'
+import { sdkEnv } from './sdk-env.js'
 import type { Service } from './types.js'
 
 export interface ChildProcessServiceOptions extends TraceStoreOptions {
@@ -174,16 +175,7 @@ export async function startChildProcessService(options: ChildProcessServiceOptio
   const env: Record<string, string> = {}
   for (const [k, v] of Object.entries({
     ...process.env,
-    OTEL_EXPORTER_OTLP_ENDPOINT: protocol === 'grpc' ? collector.grpcEndpoint : collector.endpoint,
-    OTEL_EXPORTER_OTLP_PROTOCOL: protocol,
-    OTEL_TRACES_EXPORTER: 'otlp',
-    OTEL_LOGS_EXPORTER: 'otlp',
-    OTEL_METRICS_EXPORTER: 'none',
-    OTEL_BSP_SCHEDULE_DELAY: String(batchDelay),
-    OTEL_BLRP_SCHEDULE_DELAY: String(batchDelay),
-    OTEL_TRACES_SAMPLER: 'parentbased_always_on',
-    OTEL_PROPAGATORS: 'tracecontext,baggage',
-    OTEL_SERVICE_NAME: name,
+    ...sdkEnv({ endpoint: collector.endpoint, grpcEndpoint: collector.grpcEndpoint, protocol, batchDelay, name }),
     [SPAN_CHANNEL_ENV]: collector.spanChannel.path,
     PORT: String(port),
     ...options.env,
@@ -303,7 +295,8 @@ export async function startChildProcessService(options: ChildProcessServiceOptio
     ...(options.requestTimeout === undefined ? {} : { requestTimeoutMs: options.requestTimeout }),
     missingParentGraceMs: batchDelay * 2 + 50,
     // Only a call that was answered: then the callee handled it and its SERVER span will come.
-    awaitChildrenOf: (span: CapturedSpan) => span.kind === 'CLIENT' && span.attributes['http.response.status_code'] !== undefined && callsKnownService(span, ports),
+    // `http.status_code` is the attribute before the stable conventions (Python's instrumentations).
+    awaitChildrenOf: (span: CapturedSpan) => span.kind === 'CLIENT' && (span.attributes['http.response.status_code'] ?? span.attributes['http.status_code']) !== undefined && callsKnownService(span, ports),
     failure: () => (exitInfo !== undefined && !stopping
       ? new ServiceError(`Failed to send the request: the service "${name}" (${describeCommand}) ${exitInfo}.\n${tails()}`)
       : undefined),

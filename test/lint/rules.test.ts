@@ -126,6 +126,12 @@ describe('db-attributes, messaging-attributes, rpc-attributes', () => {
   test('opening a connection is not an operation', () => {
     const connect: SpanSpec = { name: 'pg-pool.connect', kind: 'CLIENT', startMs: 1, endMs: 2, attributes: { 'db.system.name': 'postgresql', 'db.namespace': 'test' } }
     expect(violations('db-attributes', underServer(connect))).toEqual([])
+    // Go's otelpgx: taking a connection from the pool, with the connection's attributes only.
+    const acquire: SpanSpec = { name: 'pool.acquire', kind: 'CLIENT', startMs: 1, endMs: 2, attributes: { 'db.system.name': 'postgresql', 'db.namespace': 'test' } }
+    expect(violations('db-attributes', underServer(acquire))).toEqual([])
+    // …but a span that merely ends in "acquire" is still an operation without its name.
+    const lock: SpanSpec = { name: 'lock.acquire', kind: 'CLIENT', startMs: 1, endMs: 2, attributes: { 'db.system.name': 'redis' } }
+    expect(violations('db-attributes', underServer(lock)).map((v) => v.attribute)).toEqual(['db.operation.name'])
   })
 
   test('a messaging span without its operation; the previous messaging.operation counts', () => {

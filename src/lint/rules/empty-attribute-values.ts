@@ -28,6 +28,10 @@ export const emptyAttributeValues: LintRule = {
       reason: '@opentelemetry/instrumentation-undici sets url.query to "" on requests without a query',
     },
     {
+      allow: { scope: 'deno', attribute: 'url.query' },
+      reason: 'Deno\'s built-in instrumentation of Deno.serve and fetch sets url.query to "" on requests without a query',
+    },
+    {
       allow: { scope: '@opentelemetry/instrumentation-amqplib', attribute: 'messaging.destination' },
       reason: '@opentelemetry/instrumentation-amqplib records RabbitMQ\'s default exchange as messaging.destination ""',
     },

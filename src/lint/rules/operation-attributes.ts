@@ -53,9 +53,10 @@ function operationAttributesRule(spec: OperationRuleSpec): LintRule {
   }
 }
 
-// Opening a connection (`pg.connect`, `pg-pool.connect`, ioredis's `connect`) is not an operation
-// on the data: the conventions define no operation name for it.
-const CONNECTION_SPAN = /(^|[^a-z])connect$/i
+// Opening a connection (`pg.connect`, `pg-pool.connect`, ioredis's `connect`) or taking one from a
+// pool (Go otelpgx's `pool.acquire`) is not an operation on the data: the conventions define no
+// operation name for it.
+const CONNECTION_SPAN = /(^|[^a-z])(connect|pool\.acquire)$/i
 
 /** Database spans carry the system and the operation. */
 export const dbAttributes = operationAttributesRule({
