@@ -4,6 +4,7 @@ import { createServer } from 'node:net'
 import type { Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { splitLines } from '../lines.js'
 import type { TraceStore } from './trace-store.js'
 
 /**
@@ -63,20 +64,14 @@ export async function startSpanChannel(store: TraceStore): Promise<SpanChannel> 
     const connection = ++connections
     sockets.add(socket)
     socket.setEncoding('utf8')
-    let input = ''
-    socket.on('data', (chunk: string) => {
-      input += chunk
-      let start = 0
-      for (let end = input.indexOf('\n'); end !== -1; end = input.indexOf('\n', start)) {
-        const pid = readLine(store, connection, input.slice(start, end))
-        if (pid !== undefined) {
-          hellos.add(pid)
-          for (const waiter of helloWaiters) waiter(pid)
-        }
-        start = end + 1
+    const lines = splitLines((line) => {
+      const pid = readLine(store, connection, line)
+      if (pid !== undefined) {
+        hellos.add(pid)
+        for (const waiter of helloWaiters) waiter(pid)
       }
-      input = input.slice(start)
     })
+    socket.on('data', (chunk: string) => lines.push(chunk))
     socket.on('error', () => {})
     socket.on('close', () => sockets.delete(socket))
   })

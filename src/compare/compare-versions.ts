@@ -122,7 +122,7 @@ export async function compareVersions(options: CompareVersionsOptions): Promise<
         const order = baseFirst ? (['base', 'head'] as const) : (['head', 'base'] as const)
         for (const side of order) {
           const service = side === 'base' ? baseService : headService
-          const samples = await service.measure(what, { runs: 1, warmup: 0, progress: false }).catch((error: unknown) => {
+          const samples = await service.measure(what, { runs: 1, warmup: 0 }).catch((error: unknown) => {
             const when = measured ? `round ${index + 1} of ${rounds}` : `warm-up round ${index + 1} of ${warmup}`
             throw new Error(`Failed to run scenario ${JSON.stringify(scenario)} against the ${side} version (${when}): ${(error as Error).message}`, { cause: error })
           })

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import type { Measurable } from '../baseline/measure.js'
+import type { Measurable } from '../harness/measure.js'
 import { UsageError } from '../errors.js'
 
 /**

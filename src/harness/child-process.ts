@@ -1,23 +1,24 @@
-import { spawn } from 'node:child_process'
-import type { ChildProcess } from 'node:child_process'
-import type { Duplex } from 'node:stream'
-import { startCollector } from '../collector/start-collector.js'
 import type { Collector } from '../collector/start-collector.js'
-import { linkLogLine } from '../collector/start-collector.js'
+import { linkLogLine, startCollector } from '../collector/start-collector.js'
 import type { CapturedSpan } from '../model/captured-span.js'
 import { storeOptions } from '../collector/trace-store.js'
 import { QuietWindow } from '../collector/quiet-window.js'
 import { SPAN_CHANNEL_ENV } from '../collector/span-channel.js'
 import type { TraceStoreOptions } from '../collector/trace-store.js'
 import { ServiceError, ServiceStartError, UsageError } from '../errors.js'
-import { createTracedClient } from './client.js'
+import { createTracedClient, DEFAULT_REQUEST_TIMEOUT_MS } from './client.js'
+import type { TracedClientOptions } from './client.js'
 import { findFreePort } from './free-port.js'
-import { describeReadiness, probeReadiness } from './readiness.js'
+import { msOption } from './ms-option.js'
+import { describeReadiness, probeReadiness, waitUntilReady } from './readiness.js'
 import type { Readiness } from './readiness.js'
-import { OutputTail } from './output-tail.js'
 import { sdkEnv } from './sdk-env.js'
+import type { ServiceExit } from './service-exit.js'
+import { spawnService } from './spawn-service.js'
+import { stopSpawned } from './stop-spawned.js'
 import type { Service } from './types.js'
 
+/** How to start a service as its own process: {@link startChildProcessService}. */
 export interface ChildProcessServiceOptions extends TraceStoreOptions {
   /** The executable and its arguments; spawned without a shell. */
   readonly command: readonly [string, ...string[]]
@@ -27,6 +28,8 @@ export interface ChildProcessServiceOptions extends TraceStoreOptions {
   /** When the service is ready: `{ http: '/health' }`, `{ log: /listening/ }` or `{ port: true }`. */
   readonly ready: Readiness
   /** How long to wait for readiness, ms. Default 10,000. */
+  readonly timeoutMs?: number
+  /** @deprecated The old name of {@link timeoutMs}. */
   readonly timeout?: number
   /** `service.name` (`OTEL_SERVICE_NAME`). Default: the command's file name. */
   readonly name?: string
@@ -35,8 +38,12 @@ export interface ChildProcessServiceOptions extends TraceStoreOptions {
   /** OTLP protocol the service is told to use. Default `http/protobuf`. */
   readonly protocol?: 'http/protobuf' | 'http/json' | 'grpc'
   /** `OTEL_BSP_SCHEDULE_DELAY` given to the service, ms. Default 10. */
+  readonly batchDelayMs?: number
+  /** @deprecated The old name of {@link batchDelayMs}. */
   readonly batchDelay?: number
   /** How long `request()` waits for the trace to settle, ms. Default 10,000. */
+  readonly settleTimeoutMs?: number
+  /** @deprecated The old name of {@link settleTimeoutMs}. */
   readonly settleTimeout?: number
   /**
    * For a service whose exporter does not report span starts (any SDK but `tracewright/register`):
@@ -50,91 +57,16 @@ export interface ChildProcessServiceOptions extends TraceStoreOptions {
    */
   readonly quietMs?: number
   /** Grace between SIGTERM and SIGKILL on stop, ms. Default 3,000. */
+  readonly stopGraceMs?: number
+  /** @deprecated The old name of {@link stopGraceMs}. */
   readonly stopGrace?: number
   /**
    * How long `request()` waits for the response headers, and then between chunks of its body, ms;
    * past it the request fails with a `ServiceError` naming the request. Default 30,000.
    */
+  readonly requestTimeoutMs?: number
+  /** @deprecated The old name of {@link requestTimeoutMs}. */
   readonly requestTimeout?: number
-}
-
-/**
- * The process the harness spawns first, with the service as its child: it leads the process group
- * the service and anything the service starts belong to, and holds one end of a socket pair (fd 3)
- * whose other end is the harness. It starts the command it reads there, reports the service's pid
- * and how it ended, and kills the whole group with SIGKILL when the service exits (leftovers go
- * too) or when the harness end closes: the harness process may die without running any exit hook
- * (SIGKILL, or a vitest worker ended with SIGTERM when the run is interrupted or a file forgot
- * `stop()`), and the service must not outlive it. It ignores the signals a stop sends the group,
- * so it stays to report how the service answered them, and on a `kill` line SIGKILLs the service
- * itself and collects it before taking down the rest, so no zombie is left for the process table.
- * Run with `node -e`: plain CommonJS.
- */
-const REAPER = `
-'use strict'
-const { spawn } = require('node:child_process')
-const net = require('node:net')
-for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) process.on(signal, () => {})
-const control = new net.Socket({ fd: 3, readable: true, writable: true })
-let child
-let input = ''
-let reported = false
-const killGroup = () => {
-  try { process.kill(-process.pid, 'SIGKILL') } catch { process.exit(1) }
-}
-const report = (message) => {
-  reported = true
-  control.end(JSON.stringify(message) + '\\n', killGroup)
-}
-const start = ({ file, args, cwd, env }) => {
-  child = spawn(file, args, { cwd, env, stdio: ['ignore', 'inherit', 'inherit'] })
-  child.once('spawn', () => control.write(JSON.stringify({ pid: child.pid }) + '\\n'))
-  child.once('error', (error) => report({ error: error.message }))
-  child.once('exit', (code, signal) => report({ code, signal }))
-}
-control.on('data', (chunk) => {
-  input += chunk
-  for (let end = input.indexOf('\\n'); end !== -1; end = input.indexOf('\\n')) {
-    const line = input.slice(0, end)
-    input = input.slice(end + 1)
-    if (line === 'kill') {
-      if (child === undefined || child.pid === undefined) killGroup()
-      else child.kill('SIGKILL')
-    } else if (child === undefined) {
-      start(JSON.parse(line))
-    }
-  }
-})
-control.on('error', () => {})
-control.on('close', () => { if (!reported) killGroup() })
-`
-
-/** What the reaper reports over its socket. */
-type ReaperMessage =
-  | { readonly pid: number }
-  | { readonly error: string }
-  | { readonly code: number | null; readonly signal: NodeJS.Signals | null }
-
-// Every live child, so an interrupted run still kills them on the way out.
-const liveChildren = new Set<ChildProcess>()
-let exitHookInstalled = false
-
-function installExitHook(): void {
-  if (exitHookInstalled) return
-  exitHookInstalled = true
-  process.once('exit', () => {
-    for (const child of liveChildren) killGroup(child, 'SIGKILL')
-  })
-}
-
-function killGroup(child: ChildProcess, signal: NodeJS.Signals): void {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return
-  try {
-    // The child leads its own process group, so whatever it started goes too.
-    process.kill(-child.pid, signal)
-  } catch {
-    child.kill(signal)
-  }
 }
 
 /** Default floor of the learned quiet window for foreign exporters, ms. */
@@ -148,6 +80,73 @@ const servicePorts = new WeakMap<Collector, Set<number>>()
 
 /** Starts the service as its own process, exporting OTLP to an in-memory collector. */
 export async function startChildProcessService(options: ChildProcessServiceOptions): Promise<Service> {
+  checkOptions(options)
+  const times = readTimes(options)
+  const [file, ...args] = options.command
+  const name = options.name ?? file.split(/[\\/]/).pop() ?? 'service'
+  const ownCollector = options.collector === undefined
+  const collector = options.collector ?? await startCollector(storeOptions(options))
+  const port = await findFreePort()
+  const ports = servicePorts.get(collector) ?? new Set<number>()
+  servicePorts.set(collector, ports)
+  ports.add(port)
+
+  const spawned = spawnService({ file, args, cwd: options.cwd, env: serviceEnv(options, collector, { name, port, batchDelayMs: times.batchDelayMs }) })
+  const { exit } = spawned
+  const abort = new AbortController()
+  const probe = probeReadiness(options.ready, port, abort.signal)
+  const onLine = (source: 'stdout' | 'stderr') => (line: string): void => {
+    probe.offerLine(line)
+    linkLogLine(collector.store, line, source)
+  }
+  spawned.stdout.attach(spawned.reaper.stdout, onLine('stdout'))
+  spawned.stderr.attach(spawned.reaper.stderr, onLine('stderr'))
+  const describe: Described = {
+    name,
+    command: options.command.map((p) => (/\s/.test(p) ? JSON.stringify(p) : p)).join(' '),
+    tails: () => [spawned.stderr.format('stderr'), spawned.stdout.format('stdout')].filter(Boolean).join('\n'),
+  }
+
+  let stopping: Promise<void> | undefined
+  const stop = (): Promise<void> => {
+    stopping ??= (async () => {
+      abort.abort()
+      await client.close().catch(() => {})
+      await stopSpawned(spawned, times.stopGraceMs)
+      ports.delete(port)
+      if (ownCollector) await collector.stop()
+    })()
+    return stopping
+  }
+  const client = createTracedClient({
+    ...exitAwareness(exit, describe, () => stopping !== undefined),
+    url: `http://127.0.0.1:${port}`,
+    store: collector.store,
+    quietMs: times.quietMs,
+    reporting: () => { const pid = exit.pid(); return pid !== undefined && collector.spanChannel.reports(pid) },
+    quietWindow: new QuietWindow({ floorMs: times.quietMs, warmupMs: DEFAULT_QUIET_WARMUP_MS + 2 * times.batchDelayMs, capMs: Math.max(1000, 4 * times.batchDelayMs) }),
+    settleTimeoutMs: times.settleTimeoutMs,
+    serviceName: name,
+    exported: true,
+    requestTimeoutMs: times.requestTimeoutMs,
+    missingParentGraceMs: times.batchDelayMs * 2 + 50,
+    // Only a call that was answered: then the callee handled it and its SERVER span will come.
+    // `http.status_code` is the attribute before the stable conventions (Python's instrumentations).
+    awaitChildrenOf: (span: CapturedSpan) => span.kind === 'CLIENT' && (span.attributes['http.response.status_code'] ?? span.attributes['http.status_code']) !== undefined && callsKnownService(span, ports),
+  })
+
+  const outcome = await waitUntilReady(probe, exit.exited, times.timeoutMs)
+  if (outcome !== 'ready') {
+    await stop()
+    throw startFailure(outcome, describe, {
+      ready: options.ready, port, timeoutMs: times.timeoutMs, exitInfo: exit.info(), lastFailure: probe.lastFailure(),
+    })
+  }
+  return { url: `http://127.0.0.1:${port}`, name, store: collector.store, request: client.request, waitForSpan: client.waitForSpan, measure: client.measure, stop }
+}
+
+/** The checks of the options that need more than a number check. */
+function checkOptions(options: ChildProcessServiceOptions): void {
   const { command } = options
   if (!Array.isArray(command) || command.length === 0 || !command.every((part) => typeof part === 'string')) {
     throw new UsageError('Failed to start service: `command` must be an array of strings, e.g. [process.execPath, "server.js"]. It is run without a shell.')
@@ -161,183 +160,93 @@ export async function startChildProcessService(options: ChildProcessServiceOptio
   if (options.quietMs !== undefined && !(Number.isFinite(options.quietMs) && options.quietMs >= 0)) {
     throw new UsageError(`Failed to start service: quietMs must be a number of milliseconds ≥ 0, got ${String(options.quietMs)}. It is the floor of the quiet window for exporters that do not report span starts (default ${DEFAULT_QUIET_FLOOR_MS}).`)
   }
-  const [file, ...args] = command
-  const name = options.name ?? file.split(/[\\/]/).pop() ?? 'service'
-  const ownCollector = options.collector === undefined
-  const collector = options.collector ?? await startCollector(storeOptions(options))
-  const port = await findFreePort()
-  const batchDelay = options.batchDelay ?? 10
-  const protocol = options.protocol ?? 'http/protobuf'
-  const ports = servicePorts.get(collector) ?? new Set<number>()
-  servicePorts.set(collector, ports)
-  ports.add(port)
+}
 
+/** The options' times, ms, by their `…Ms` names or deprecated aliases, with their defaults. */
+function readTimes(options: ChildProcessServiceOptions) {
+  const action = 'start service'
+  return {
+    timeoutMs: msOption(options, { name: 'timeoutMs', alias: 'timeout' }, 10_000, action),
+    batchDelayMs: msOption(options, { name: 'batchDelayMs', alias: 'batchDelay' }, 10, action),
+    settleTimeoutMs: msOption(options, { name: 'settleTimeoutMs', alias: 'settleTimeout' }, 10_000, action),
+    stopGraceMs: msOption(options, { name: 'stopGraceMs', alias: 'stopGrace' }, 3_000, action),
+    requestTimeoutMs: msOption(options, { name: 'requestTimeoutMs', alias: 'requestTimeout' }, DEFAULT_REQUEST_TIMEOUT_MS, action),
+    quietMs: options.quietMs ?? DEFAULT_QUIET_FLOOR_MS,
+  }
+}
+
+/** The service's environment: the test process's, the SDK's `OTEL_*`, the span channel, `PORT`, then the options' own. */
+function serviceEnv(options: ChildProcessServiceOptions, collector: Collector, at: { name: string; port: number; batchDelayMs: number }): Record<string, string> {
   const env: Record<string, string> = {}
+  const protocol = options.protocol ?? 'http/protobuf'
   for (const [k, v] of Object.entries({
     ...process.env,
-    ...sdkEnv({ endpoint: collector.endpoint, grpcEndpoint: collector.grpcEndpoint, protocol, batchDelay, name }),
+    ...sdkEnv({ endpoint: collector.endpoint, grpcEndpoint: collector.grpcEndpoint, protocol, batchDelay: at.batchDelayMs, name: at.name }),
     [SPAN_CHANNEL_ENV]: collector.spanChannel.path,
-    PORT: String(port),
+    PORT: String(at.port),
     ...options.env,
   })) {
     if (v !== undefined) env[k] = v
   }
+  return env
+}
 
-  const stdout = new OutputTail()
-  const stderr = new OutputTail()
-  installExitHook()
-  const child = spawn(process.execPath, ['-e', REAPER], {
-    // The reaper needs nothing of the environment; the service gets it over the socket, so
-    // NODE_OPTIONS meant for the service (an --import hook) does not load into the reaper.
-    env: {},
-    stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-    detached: true,
-    shell: false,
-  })
-  liveChildren.add(child)
-  const control = child.stdio[3] as Duplex
-  control.on('error', () => {})
-  // Written, never ended: the harness end stays open for as long as the harness lives.
-  control.write(`${JSON.stringify({ file, args, cwd: options.cwd, env })}\n`)
+/** How a service is named in messages. */
+interface Described {
+  readonly name: string
+  readonly command: string
+  /** The service's last output lines, for messages. */
+  tails(): string
+}
 
-  const abort = new AbortController()
-  const probe = probeReadiness(options.ready, port, abort.signal)
-  const onLine = (source: 'stdout' | 'stderr') => (line: string): void => {
-    probe.offerLine(line)
-    linkLogLine(collector.store, line, source)
-  }
-  stdout.attach(child.stdout, onLine('stdout'))
-  stderr.attach(child.stderr, onLine('stderr'))
-
-  let exitInfo: string | undefined
-  let servicePid: number | undefined
-  const exited = new Promise<string>((resolve) => {
-    let reported: string | undefined
-    let reaperEnded: string | undefined
-    let controlClosed = false
-    const done = (): void => {
-      if (reaperEnded === undefined || !controlClosed || exitInfo !== undefined) return
-      liveChildren.delete(child)
-      exitInfo = reported ?? reaperEnded
-      resolve(exitInfo)
-    }
-    let input = ''
-    control.setEncoding('utf8')
-    control.on('data', (chunk: string) => {
-      input += chunk
-      for (let end = input.indexOf('\n'); end !== -1; end = input.indexOf('\n')) {
-        const message = JSON.parse(input.slice(0, end)) as ReaperMessage
-        input = input.slice(end + 1)
-        if ('pid' in message) servicePid = message.pid
-        else if ('error' in message) reported = `could not be started: ${message.error}`
-        else if ('code' in message) reported = message.signal ? `was killed by ${message.signal}` : `exited with code ${message.code}`
-      }
-    })
-    control.once('close', () => {
-      controlClosed = true
-      done()
-    })
-    child.once('exit', (code, signal) => {
-      reaperEnded = signal ? `was killed by ${signal}` : `exited with code ${code}`
-      done()
-    })
-    child.once('error', (error) => {
-      reaperEnded = `could not be started: ${error.message}`
-      controlClosed = true
-      done()
-    })
-  })
-  const describeCommand = command.map((p) => (/\s/.test(p) ? JSON.stringify(p) : p)).join(' ')
-  const tails = (): string => [stderr.format('stderr'), stdout.format('stdout')].filter(Boolean).join('\n')
-
-  let stopping: Promise<void> | undefined
-  const stop = (): Promise<void> => {
-    stopping ??= (async () => {
-      abort.abort()
-      await client.close().catch(() => {})
-      if (exitInfo === undefined) {
-        killGroup(child, 'SIGTERM')
-        // SIGKILL goes through the reaper, which reaps the service before it takes down the rest
-        // of the group; the group is killed directly only if the reaper does not answer.
-        let last: NodeJS.Timeout | undefined
-        const grace = setTimeout(() => {
-          control.write('kill\n')
-          last = setTimeout(() => killGroup(child, 'SIGKILL'), 1_000)
-        }, options.stopGrace ?? 3000)
-        await exited
-        clearTimeout(grace)
-        clearTimeout(last)
-      }
-      // Whatever the service started in its group goes with it.
-      killGroup(child, 'SIGKILL')
-      ports.delete(port)
-      if (ownCollector) await collector.stop()
-    })()
-    return stopping
-  }
-
-  const url = `http://127.0.0.1:${port}`
-  const died: Promise<never> = exited.then((info) => Promise.reject(stopping
-    ? new ServiceError(`Failed to complete the request: the service "${name}" was stopped.`)
-    : new ServiceError(`Failed to complete the request: the service "${name}" (${describeCommand}) ${info}.\n${tails()}`)))
+/** What the client needs to fail requests with the service's exit, rather than a bare connection error. */
+function exitAwareness(exit: ServiceExit, describe: Described, stopped: () => boolean): Pick<TracedClientOptions, 'failure' | 'died' | 'explainFailure'> {
+  const exitError = (action: string, info: string): ServiceError =>
+    new ServiceError(`Failed to ${action}: the service "${describe.name}" (${describe.command}) ${info}.\n${describe.tails()}`)
+  const died: Promise<never> = exit.exited.then((info) => Promise.reject(stopped()
+    ? new ServiceError(`Failed to complete the request: the service "${describe.name}" was stopped.`)
+    : exitError('complete the request', info)))
   // Requests race against it; with none in flight its rejection is expected and ignored.
   died.catch(() => {})
-  const quietFloor = options.quietMs ?? DEFAULT_QUIET_FLOOR_MS
-  const client = createTracedClient({
-    url,
-    store: collector.store,
-    quietMs: quietFloor,
-    reporting: () => servicePid !== undefined && collector.spanChannel.reports(servicePid),
-    quietWindow: new QuietWindow({ floorMs: quietFloor, warmupMs: DEFAULT_QUIET_WARMUP_MS + 2 * batchDelay, capMs: Math.max(1000, 4 * batchDelay) }),
-    settleTimeoutMs: options.settleTimeout ?? 10_000,
-    serviceName: name,
-    exported: true,
-    ...(options.requestTimeout === undefined ? {} : { requestTimeoutMs: options.requestTimeout }),
-    missingParentGraceMs: batchDelay * 2 + 50,
-    // Only a call that was answered: then the callee handled it and its SERVER span will come.
-    // `http.status_code` is the attribute before the stable conventions (Python's instrumentations).
-    awaitChildrenOf: (span: CapturedSpan) => span.kind === 'CLIENT' && (span.attributes['http.response.status_code'] ?? span.attributes['http.status_code']) !== undefined && callsKnownService(span, ports),
-    failure: () => (exitInfo !== undefined && !stopping
-      ? new ServiceError(`Failed to send the request: the service "${name}" (${describeCommand}) ${exitInfo}.\n${tails()}`)
-      : undefined),
+  return {
     died,
+    failure: () => {
+      const info = exit.info()
+      return info !== undefined && !stopped() ? exitError('send the request', info) : undefined
+    },
     // The socket often closes a moment before the exit is reported: give the exit that moment.
     explainFailure: async () => {
-      if (stopping) return undefined
+      if (stopped()) return undefined
       let timer: NodeJS.Timeout | undefined
-      const info = await Promise.race([exited, new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), 1000) })])
+      const info = await Promise.race([exit.exited, new Promise<undefined>((resolve) => { timer = setTimeout(() => resolve(undefined), 1000) })])
       clearTimeout(timer)
-      return info === undefined ? undefined : new ServiceError(`Failed to complete the request: the service "${name}" (${describeCommand}) ${info}.\n${tails()}`)
+      return info === undefined ? undefined : exitError('complete the request', info)
     },
-  })
-
-  const timeoutMs = options.timeout ?? 10_000
-  let timer: NodeJS.Timeout | undefined
-  const outcome = await Promise.race([
-    probe.ready.then(() => 'ready' as const),
-    exited.then(() => 'exited' as const),
-    new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs) }),
-  ])
-  clearTimeout(timer)
-  if (outcome !== 'ready') {
-    const waitedFor = describeReadiness(options.ready)
-    const reason = outcome === 'exited'
-      ? `it ${exitInfo} before it was ready (waiting for ${waitedFor})`
-      : `it was not ready within ${timeoutMs} ms: waited for ${waitedFor}${probe.lastFailure() ? ` (last attempt: ${probe.lastFailure()})` : ''}`
-    await stop()
-    const portTaken = outcome === 'exited' && /EADDRINUSE|address already in use/i.test(tails())
-    throw new ServiceStartError(
-      `Failed to start the service "${name}" (${describeCommand}): ${reason}.\n${tails()}\n` +
-        (portTaken
-          ? `Port ${port}, which the harness picked and gave the service in $PORT, was taken by another process before the service bound it. ` +
-            'Please run the test again; if it keeps happening, check what else on this machine binds ports from the ephemeral range, ' +
-            'and that the service binds $PORT rather than a fixed port.'
-          : outcome === 'exited'
-            ? 'Please check the command runs on its own, and that the service listens on the port given in $PORT.'
-            : 'Please check the readiness option against what the service does, or raise `timeout`.'),
-    )
   }
-  return { url, name, store: collector.store, request: client.request, waitForSpan: client.waitForSpan, measure: client.measure, stop }
+}
+
+/** The error for a service that did not get ready: it exited first, or the timeout passed. */
+function startFailure(
+  outcome: 'exited' | 'timeout',
+  describe: Described,
+  at: { ready: Readiness; port: number; timeoutMs: number; exitInfo: string | undefined; lastFailure: string | undefined },
+): ServiceStartError {
+  const waitedFor = describeReadiness(at.ready)
+  const tails = describe.tails()
+  const reason = outcome === 'exited'
+    ? `it ${at.exitInfo} before it was ready (waiting for ${waitedFor})`
+    : `it was not ready within ${at.timeoutMs} ms: waited for ${waitedFor}${at.lastFailure ? ` (last attempt: ${at.lastFailure})` : ''}`
+  const portTaken = outcome === 'exited' && /EADDRINUSE|address already in use/i.test(tails)
+  return new ServiceStartError(
+    `Failed to start the service "${describe.name}" (${describe.command}): ${reason}.\n${tails}\n` +
+      (portTaken
+        ? `Port ${at.port}, which the harness picked and gave the service in $PORT, was taken by another process before the service bound it. ` +
+          'Please run the test again; if it keeps happening, check what else on this machine binds ports from the ephemeral range, ' +
+          'and that the service binds $PORT rather than a fixed port.'
+        : outcome === 'exited'
+          ? 'Please check the command runs on its own, and that the service listens on the port given in $PORT.'
+          : 'Please check the readiness option against what the service does, or raise `timeoutMs`.'),
+  )
 }
 
 function callsKnownService(span: CapturedSpan, ports: ReadonlySet<number>): boolean {

@@ -14,8 +14,8 @@ import type { Selector } from '../select/selector.js'
 import { ServiceError, TraceTimeoutError, UsageError } from '../errors.js'
 import { explainTimeout, waitBudget, watchArrivals } from './test-deadline.js'
 import type { RunningTest, WaitBudget } from './test-deadline.js'
-import { measureRuns } from '../baseline/measure.js'
-import type { Measurable, MeasureOptions } from '../baseline/measure.js'
+import { measureRuns } from './measure.js'
+import type { Measurable, MeasureOptions } from './measure.js'
 import type { TraceSamples } from '../baseline/trace-samples.js'
 import type { RequestOptions, RequestSpec, TracedHttpResponse, TracedResponse, WaitForSpanOptions } from './types.js'
 
@@ -67,7 +67,7 @@ export interface TracedClient {
 }
 
 /** Default of {@link TracedClientOptions.requestTimeoutMs}. */
-const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
 
 /** What the harness needs of vitest to release a test's traces once it is over. */
 interface VitestHooks {

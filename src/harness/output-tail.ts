@@ -1,10 +1,12 @@
 import type { Readable } from 'node:stream'
+import { splitLines } from '../lines.js'
+import type { LineSplitter } from '../lines.js'
 
 /** The last lines a child process wrote to one stream, for error messages. */
 export class OutputTail {
   readonly #lines: string[] = []
   readonly #max: number
-  #partial = ''
+  #splitter: LineSplitter | undefined
 
   constructor(max = 40) {
     this.#max = max
@@ -13,21 +15,17 @@ export class OutputTail {
   /** Reads `stream` line by line, keeping the tail and handing each line to `onLine`. */
   attach(stream: Readable | null, onLine: (line: string) => void): void {
     if (stream === null) return
+    const lines = splitLines((line) => this.#push(line.replace(/\r$/, ''), onLine))
+    this.#splitter = lines
     stream.setEncoding('utf8')
-    stream.on('data', (chunk: string) => {
-      const parts = (this.#partial + chunk).split('\n')
-      this.#partial = parts.pop() ?? ''
-      for (const line of parts) this.#push(line.replace(/\r$/, ''), onLine)
-    })
-    stream.on('end', () => {
-      if (this.#partial) this.#push(this.#partial, onLine)
-      this.#partial = ''
-    })
+    stream.on('data', (chunk: string) => lines.push(chunk))
+    stream.on('end', () => lines.end())
   }
 
   /** Every kept line. */
   lines(): readonly string[] {
-    return this.#partial ? [...this.#lines, this.#partial] : this.#lines
+    const partial = this.#splitter?.partial
+    return partial ? [...this.#lines, partial] : this.#lines
   }
 
   /** `label (last N lines):` and the lines, indented; empty when nothing was written. */

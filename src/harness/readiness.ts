@@ -73,3 +73,18 @@ export function probeReadiness(ready: Readiness, port: number, signal: AbortSign
   })()
   return { ready: readyPromise, lastFailure: () => last, offerLine() {} }
 }
+
+/** How waiting for readiness ended. */
+export type ReadyOutcome = 'ready' | 'exited' | 'timeout'
+
+/** Waits until `probe` is ready, the process has `exited`, or `timeoutMs` has passed, whichever is first. */
+export async function waitUntilReady(probe: ReadinessProbe, exited: Promise<unknown>, timeoutMs: number): Promise<ReadyOutcome> {
+  let timer: NodeJS.Timeout | undefined
+  const outcome = await Promise.race([
+    probe.ready.then(() => 'ready' as const),
+    exited.then(() => 'exited' as const),
+    new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), timeoutMs) }),
+  ])
+  clearTimeout(timer)
+  return outcome
+}

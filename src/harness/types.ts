@@ -3,7 +3,7 @@ import type { CapturedSpan } from '../model/captured-span.js'
 import type { Trace } from '../select/trace.js'
 import type { Selector } from '../select/selector.js'
 import type { TraceStore } from '../collector/trace-store.js'
-import type { Measurable, MeasureOptions } from '../baseline/measure.js'
+import type { Measurable, MeasureOptions } from './measure.js'
 import type { TraceSamples } from '../baseline/trace-samples.js'
 
 /** A request to the service under test, in object form. */

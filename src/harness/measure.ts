@@ -1,8 +1,8 @@
 import type { Trace } from '../select/trace.js'
 import { UsageError } from '../errors.js'
 import { requireNumber, wholeNumber } from '../number-option.js'
-import type { RequestOptions, RequestSpec, TracedResponse } from '../harness/types.js'
-import { TraceSamples } from './trace-samples.js'
+import { TraceSamples } from '../baseline/trace-samples.js'
+import type { RequestOptions, RequestSpec, TracedResponse } from './types.js'
 
 /** What a scenario gets: the service's request function, its traces collected per run. */
 export interface ScenarioClient {
@@ -12,12 +12,31 @@ export interface ScenarioClient {
 /** A request to measure, or a scenario making any number of requests per run. */
 export type Measurable = string | RequestSpec | ((client: ScenarioClient) => Promise<void>)
 
+/** Where a measurement is, after each run: for a progress display ({@link MeasureOptions.onProgress}). */
+export interface MeasureProgress {
+  /** `warmup` while the discarded runs go, then `run`. */
+  readonly phase: 'warmup' | 'run'
+  /** Runs done, warm-up included. */
+  readonly done: number
+  /** `warmup + runs`. */
+  readonly total: number
+}
+
+/** How {@link measureRuns} (and `svc.measure()`) runs: how many runs, and who hears of each. */
 export interface MeasureOptions {
   /** Measured runs. Default 30. */
   readonly runs?: number
   /** Runs made first and discarded (JIT, caches, connection pools). Default 3. */
   readonly warmup?: number
-  /** Show progress on stderr when it is a terminal. Default: when stderr is a TTY and not CI. */
+  /**
+   * Called after every run with where the measurement is, for a display to draw (the CLI's
+   * progress bar, or a test's own). The library itself writes nothing to stderr.
+   */
+  readonly onProgress?: (progress: MeasureProgress) => void
+  /**
+   * @deprecated Progress is no longer drawn by the library; pass {@link onProgress}, e.g.
+   * `drawMeasureProgress(process.stderr)`. `false` still turns `onProgress` off.
+   */
   readonly progress?: boolean
 }
 
@@ -35,7 +54,7 @@ export async function measureRuns(
   const warmup = options.warmup ?? 3
   requireNumber(runs, 'runs', wholeNumber(1), 'measure', 'must')
   requireNumber(warmup, 'warmup', wholeNumber(0), 'measure', 'must')
-  const showProgress = options.progress ?? (process.stderr.isTTY === true && !process.env['CI'])
+  const onProgress = options.progress === false ? undefined : options.onProgress
   const collected: Trace[][] = []
   const total = warmup + runs
   for (let i = 0; i < total; i++) {
@@ -55,8 +74,7 @@ export async function measureRuns(
     if (i >= warmup) collected.push(traces)
     // The samples keep the traces; the store need not.
     for (const trace of traces) release(trace)
-    if (showProgress) process.stderr.write(`\rtracewright: measuring ${i < warmup ? 'warm-up' : 'run'} ${i + 1}/${total}   `)
+    onProgress?.({ phase: i < warmup ? 'warmup' : 'run', done: i + 1, total })
   }
-  if (showProgress) process.stderr.write('\r\x1b[K')
   return new TraceSamples(collected)
 }
