@@ -58,7 +58,7 @@ async function tracewrightBlock(svc: Service, n: number): Promise<{ request: num
 async function benchExporter(exporter: (typeof EXPORTERS)[number]): Promise<void> {
   const svc = await startService({
     command: exporter.command, ...(exporter.env ? { env: exporter.env } : {}),
-    ready: { log: 'listening' }, batchDelay: BATCH_DELAY, name: 'bench', timeout: 30_000,
+    ready: { log: 'listening' }, batchDelayMs: BATCH_DELAY, name: 'bench', timeoutMs: 30_000,
   })
   const pool = new Pool(svc.url, { connections: 1 })
   try {

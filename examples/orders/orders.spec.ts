@@ -72,7 +72,7 @@ describe('POST /orders/:id/audit', () => {
     const { response, trace } = await orders.request('POST /orders/42/audit')
     expect(response.status).toBe(202)
     expect(trace).not.toHaveSpan('write audit record')
-    const audit = await orders.waitForSpan(trace, 'write audit record', { timeout: 2_000 })
+    const audit = await orders.waitForSpan(trace, 'write audit record', { timeoutMs: 2_000 })
     expect(audit).toHaveAttribute('order.id', '42')
     expect(audit).toBeChildOf(trace.root)
   })

@@ -19,7 +19,7 @@ export interface ExampleServiceOptions {
   readonly ready: { readonly http: string }
   readonly name: string
   readonly env: Readonly<Record<string, string>>
-  readonly timeout: number
+  readonly timeoutMs: number
   readonly quietMs?: number
   readonly collector?: Collector
 }
@@ -60,7 +60,7 @@ export function exampleOptions(dir: string, fixed: ExampleCommand): LanguageExam
     ready: { http: '/health' },
     name: fixed.name,
     env: { ...env, ...fixed.env },
-    timeout: fixed.timeout,
+    timeoutMs: fixed.timeout,
     ...(fixed.quietMs === undefined ? {} : { quietMs: fixed.quietMs }),
     ...(collector === undefined ? {} : { collector }),
   })

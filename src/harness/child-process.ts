@@ -6,10 +6,11 @@ import { QuietWindow } from '../collector/quiet-window.js'
 import { SPAN_CHANNEL_ENV } from '../collector/span-channel.js'
 import type { TraceStoreOptions } from '../collector/trace-store.js'
 import { ServiceError, ServiceStartError, UsageError } from '../errors.js'
-import { createTracedClient, DEFAULT_REQUEST_TIMEOUT_MS } from './client.js'
+import { createTracedClient } from './client.js'
 import type { TracedClientOptions } from './client.js'
 import { findFreePort } from './free-port.js'
-import { msOption } from './ms-option.js'
+import { msOption, requestTimes } from './ms-option.js'
+import type { RequestTimeOptions } from './ms-option.js'
 import { describeReadiness, probeReadiness, waitUntilReady } from './readiness.js'
 import type { Readiness } from './readiness.js'
 import { sdkEnv } from './sdk-env.js'
@@ -19,7 +20,7 @@ import { stopSpawned } from './stop-spawned.js'
 import type { Service } from './types.js'
 
 /** How to start a service as its own process: {@link startChildProcessService}. */
-export interface ChildProcessServiceOptions extends TraceStoreOptions {
+export interface ChildProcessServiceOptions extends TraceStoreOptions, RequestTimeOptions {
   /** The executable and its arguments; spawned without a shell. */
   readonly command: readonly [string, ...string[]]
   readonly cwd?: string
@@ -41,10 +42,6 @@ export interface ChildProcessServiceOptions extends TraceStoreOptions {
   readonly batchDelayMs?: number
   /** @deprecated The old name of {@link batchDelayMs}. */
   readonly batchDelay?: number
-  /** How long `request()` waits for the trace to settle, ms. Default 10,000. */
-  readonly settleTimeoutMs?: number
-  /** @deprecated The old name of {@link settleTimeoutMs}. */
-  readonly settleTimeout?: number
   /**
    * For a service whose exporter does not report span starts (any SDK but `tracewright/register`):
    * the floor of the quiet window, ms. Such a trace settles once its entry span has arrived, every
@@ -60,13 +57,6 @@ export interface ChildProcessServiceOptions extends TraceStoreOptions {
   readonly stopGraceMs?: number
   /** @deprecated The old name of {@link stopGraceMs}. */
   readonly stopGrace?: number
-  /**
-   * How long `request()` waits for the response headers, and then between chunks of its body, ms;
-   * past it the request fails with a `ServiceError` naming the request. Default 30,000.
-   */
-  readonly requestTimeoutMs?: number
-  /** @deprecated The old name of {@link requestTimeoutMs}. */
-  readonly requestTimeout?: number
 }
 
 /** Default floor of the learned quiet window for foreign exporters, ms. */
@@ -168,9 +158,8 @@ function readTimes(options: ChildProcessServiceOptions) {
   return {
     timeoutMs: msOption(options, { name: 'timeoutMs', alias: 'timeout' }, 10_000, action),
     batchDelayMs: msOption(options, { name: 'batchDelayMs', alias: 'batchDelay' }, 10, action),
-    settleTimeoutMs: msOption(options, { name: 'settleTimeoutMs', alias: 'settleTimeout' }, 10_000, action),
     stopGraceMs: msOption(options, { name: 'stopGraceMs', alias: 'stopGrace' }, 3_000, action),
-    requestTimeoutMs: msOption(options, { name: 'requestTimeoutMs', alias: 'requestTimeout' }, DEFAULT_REQUEST_TIMEOUT_MS, action),
+    ...requestTimes(options, 10_000, action),
     quietMs: options.quietMs ?? DEFAULT_QUIET_FLOOR_MS,
   }
 }

@@ -4,8 +4,11 @@ import type { AddressInfo } from 'node:net'
 import { storeOptions, TraceStore } from '../collector/trace-store.js'
 import type { TraceStoreOptions } from '../collector/trace-store.js'
 import { ServiceStartError, UsageError } from '../errors.js'
-import { createTracedClient, parseRequestTarget } from './client.js'
+import { createTracedClient } from './client.js'
+import { parseRequestTarget } from './traced-request.js'
 import { listenOnLoopback } from './free-port.js'
+import { requestTimes } from './ms-option.js'
+import type { RequestTimeOptions } from './ms-option.js'
 import { markEntrySpanServer, withEntrySpan } from './entry-span.js'
 import { leaseGlobalTracing } from './global-tracing.js'
 import { OutgoingCallWatch, warnUninstrumentedCalls, warnUninstrumentedLibraries } from './library-check.js'
@@ -16,7 +19,8 @@ export type InProcessApp =
   | RequestListener
   | (() => RequestListener | Server | Promise<RequestListener | Server>)
 
-export interface InProcessServiceOptions extends TraceStoreOptions {
+/** How to start an app inside the test process: {@link startInProcessService}. */
+export interface InProcessServiceOptions extends TraceStoreOptions, RequestTimeOptions {
   /** A node:http request listener, or a (sync or async) function returning a listener or an `http.Server`. */
   readonly app: InProcessApp
   /** `service.name` recorded on the spans. Default `'app'`. */
@@ -26,13 +30,6 @@ export interface InProcessServiceOptions extends TraceStoreOptions {
    * instrumentation (e.g. `@opentelemetry/instrumentation-http`) creates it.
    */
   readonly entrySpan?: boolean
-  /** How long `request()` waits for its trace to settle, ms. Default 5000. */
-  readonly settleTimeout?: number
-  /**
-   * How long `request()` waits for the response headers, and then between chunks of its body, ms;
-   * past it the request fails with a `ServiceError` naming the request. Default 30,000.
-   */
-  readonly requestTimeout?: number
 }
 
 /**
@@ -41,6 +38,7 @@ export interface InProcessServiceOptions extends TraceStoreOptions {
  */
 export async function startInProcessService(options: InProcessServiceOptions): Promise<Service> {
   const name = options.name ?? 'app'
+  const times = requestTimes(options, 5000, 'start service')
   const store = new TraceStore(storeOptions(options))
   const lease = leaseGlobalTracing({ store, resource: { 'service.name': name } })
   let server: Server
@@ -61,9 +59,8 @@ export async function startInProcessService(options: InProcessServiceOptions): P
     url,
     store,
     quietMs: 0,
-    settleTimeoutMs: options.settleTimeout ?? 5000,
+    ...times,
     serviceName: name,
-    ...(options.requestTimeout === undefined ? {} : { requestTimeoutMs: options.requestTimeout }),
     onTrace: (traceId) => lease.claim(traceId),
     onRelease: (traceId) => lease.unclaim(traceId),
   })

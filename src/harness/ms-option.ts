@@ -24,3 +24,32 @@ export function msOption(options: object, names: MsOptionNames, fallback: number
   }
   return requireNumber(value ?? old ?? fallback, names.name, MILLISECONDS, action, 'must')
 }
+
+/** The times every kind of service takes for its requests, ms. */
+export interface RequestTimeOptions {
+  /**
+   * How long `request()` waits for its trace to settle, ms (inside a test, never past its
+   * timeout). Default 5,000 in-process, 10,000 for a child process or a shared service.
+   */
+  readonly settleTimeoutMs?: number
+  /** @deprecated The old name of {@link settleTimeoutMs}. */
+  readonly settleTimeout?: number
+  /**
+   * How long `request()` waits for the response headers, and then between chunks of its body, ms;
+   * past it the request fails with a `ServiceError` naming the request. Default 30,000.
+   */
+  readonly requestTimeoutMs?: number
+  /** @deprecated The old name of {@link requestTimeoutMs}. */
+  readonly requestTimeout?: number
+}
+
+/** Default of {@link RequestTimeOptions.requestTimeoutMs}. */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000
+
+/** {@link RequestTimeOptions} read and checked, with `settleDefaultMs` for the kind of service. */
+export function requestTimes(options: RequestTimeOptions, settleDefaultMs: number, action: string): { settleTimeoutMs: number; requestTimeoutMs: number } {
+  return {
+    settleTimeoutMs: msOption(options, { name: 'settleTimeoutMs', alias: 'settleTimeout' }, settleDefaultMs, action),
+    requestTimeoutMs: msOption(options, { name: 'requestTimeoutMs', alias: 'requestTimeout' }, DEFAULT_REQUEST_TIMEOUT_MS, action),
+  }
+}

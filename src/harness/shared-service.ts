@@ -10,6 +10,8 @@ import { ServiceError, UsageError } from '../errors.js'
 import { createTracedClient } from './client.js'
 import { listenOnLoopback } from './free-port.js'
 import type { Service } from './types.js'
+import { requestTimes } from './ms-option.js'
+import type { RequestTimeOptions } from './ms-option.js'
 
 /**
  * What `shareService` hands to vitest's `provide()`: plain data, so it crosses from `globalSetup`
@@ -33,12 +35,7 @@ export interface SharingService {
 }
 
 /** Options of {@link connectService}. */
-export interface ConnectServiceOptions {
-  /** How long `request()` waits for a trace to settle, ms (inside a test, never past its timeout). Default 10,000. */
-  readonly settleTimeout?: number
-  /** See `startService`'s `requestTimeout`. Default 30,000. */
-  readonly requestTimeout?: number
-}
+export type ConnectServiceOptions = RequestTimeOptions
 
 // 8 hex digits of trace id name the worker a trace belongs to: 2^32 prefixes, drawn at random.
 const PREFIX_HEX = 8
@@ -152,6 +149,7 @@ export async function connectService(handle: SharedServiceHandle, options: Conne
   if (typeof handle !== 'object' || handle === null || typeof handle.url !== 'string' || typeof handle.relay !== 'string') {
     throw new UsageError('Failed to connect to a shared service: expected the handle `shareService()` returned in globalSetup, e.g. connectService(inject(\'shop\')). Please check that globalSetup provides it under that key.')
   }
+  const times = requestTimes(options, 10_000, 'connect to a shared service')
   const collector = await startCollector({ grpc: false })
   const prefix = randomBytes(PREFIX_HEX / 2).toString('hex')
   await relayCall(handle, '/subscribe', { prefix, endpoint: collector.endpoint }).catch(async (error: unknown) => {
@@ -162,8 +160,7 @@ export async function connectService(handle: SharedServiceHandle, options: Conne
     url: handle.url,
     store: collector.store,
     quietMs: 0,
-    settleTimeoutMs: options.settleTimeout ?? 10_000,
-    ...(options.requestTimeout === undefined ? {} : { requestTimeoutMs: options.requestTimeout }),
+    ...times,
     // Spans come through the relay a batch at a time: give a parent in the next batch a moment.
     missingParentGraceMs: 50,
     serviceName: handle.name,

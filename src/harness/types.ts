@@ -24,7 +24,9 @@ export interface RequestOptions {
   readonly headers?: Readonly<Record<string, string>>
   readonly body?: string | Uint8Array
   readonly json?: unknown
-  /** How long to wait for the trace to settle after the response, in ms. Default: the service's `settleTimeout`. */
+  /** How long to wait for the trace to settle after the response, ms. Default: the service's `settleTimeoutMs`. */
+  readonly timeoutMs?: number
+  /** @deprecated The old name of {@link timeoutMs}. */
   readonly timeout?: number
 }
 
@@ -44,8 +46,11 @@ export interface TracedResponse {
   readonly trace: Trace
 }
 
+/** Options of {@link Service.waitForSpan}. */
 export interface WaitForSpanOptions {
-  /** ms; default 5000. */
+  /** How long to wait for the span, ms. Default 5,000 (inside a test, never past its timeout). */
+  readonly timeoutMs?: number
+  /** @deprecated The old name of {@link timeoutMs}. */
   readonly timeout?: number
 }
 

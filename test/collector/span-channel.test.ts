@@ -11,7 +11,7 @@ import { RootFlushProcessor } from '../../src/collector/root-flush-processor.js'
 import { settleTrace } from '../../src/collector/settle.js'
 import { startCollector } from '../../src/collector/start-collector.js'
 import type { Collector } from '../../src/collector/start-collector.js'
-import { newHarnessIds } from '../../src/harness/client.js'
+import { newHarnessIds } from '../../src/harness/traced-request.js'
 import { TraceTimeoutError } from '../../src/errors.js'
 
 /*

@@ -79,7 +79,7 @@ describe.each(['http/protobuf', 'http/json', 'grpc'] as const)('a service export
     const { trace } = await svc.request('GET /late')
     // Whether it is in at settle depends on the learned quiet window (30 ms after the response,
     // inside the window of a foreign exporter's first traces): either way waitForSpan returns it.
-    const late = await svc.waitForSpan(trace, 'late work', { timeout: 3000 })
+    const late = await svc.waitForSpan(trace, 'late work', { timeoutMs: 3000 })
     expect(late).toBeChildOf(trace.root)
   })
 
@@ -105,7 +105,7 @@ describe('failures are clear and fast, and leave no process behind', () => {
   })
 
   test('a readiness timeout says what it waited for, and the process is gone', async () => {
-    const error = await startService({ command: [node, fixture('never-ready.mjs')], ready: { http: '/health' }, timeout: 400 }).catch((e: unknown) => e)
+    const error = await startService({ command: [node, fixture('never-ready.mjs')], ready: { http: '/health' }, timeoutMs: 400 }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(ServiceStartError)
     expect((error as Error).message).toMatch(/not ready within 400 ms: waited for GET \/health to answer 2xx \(last attempt: ECONNREFUSED\)/)
     expect((error as Error).message).toContain('warming up forever')
@@ -127,7 +127,7 @@ describe('failures are clear and fast, and leave no process behind', () => {
   })
 
   test('stop() escalates to SIGKILL for a service that ignores SIGTERM, and is idempotent', async () => {
-    const svc = await startService({ command: [node, fixture('ignores-sigterm.mjs')], ready: { log: 'listening' }, stopGrace: 200 })
+    const svc = await startService({ command: [node, fixture('ignores-sigterm.mjs')], ready: { log: 'listening' }, stopGraceMs: 200 })
     const [pid] = processesMatching(fixture('ignores-sigterm.mjs'))
     expect(pid).toBeDefined()
     await Promise.all([svc.stop(), svc.stop()])
@@ -164,7 +164,7 @@ describe('settling: exact over the span channel, learned quiet window for foreig
   })
 
   test('a span that never ends fails the request with a TraceTimeoutError naming it', async () => {
-    const failure = hooked.request('GET /work?spans=1&open=1', { timeout: 800 })
+    const failure = hooked.request('GET /work?spans=1&open=1', { timeoutMs: 800 })
     await expect(failure).rejects.toThrow(TraceTimeoutError)
     await expect(failure).rejects.toThrow(/"left open"/)
   })

@@ -215,7 +215,7 @@ describe('late spans and timeouts', () => {
     try {
       const { trace } = await svc.request('GET /')
       expect(trace).not.toHaveSpan('late')
-      const late = await svc.waitForSpan(trace, 'late', { timeout: 2000 })
+      const late = await svc.waitForSpan(trace, 'late', { timeoutMs: 2000 })
       expect(late).toBeChildOf(trace.root)
       // Already there: resolves at once.
       await expect(svc.waitForSpan(trace, 'late')).resolves.toBe(late)
@@ -228,7 +228,7 @@ describe('late spans and timeouts', () => {
     const svc = await startService({ app: (_req, res) => res.end() })
     try {
       const { trace } = await svc.request('GET /')
-      const error = await svc.waitForSpan(trace, 'never', { timeout: 50 }).catch((e: unknown) => e)
+      const error = await svc.waitForSpan(trace, 'never', { timeoutMs: 50 }).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(TraceTimeoutError)
       expect((error as Error).message).toContain('"never"')
       expect((error as Error).message).toContain(trace.traceId)
@@ -246,7 +246,7 @@ describe('late spans and timeouts', () => {
       },
     })
     try {
-      const error = await svc.request('GET /', { timeout: 100 }).catch((e: unknown) => e)
+      const error = await svc.request('GET /', { timeoutMs: 100 }).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(TraceTimeoutError)
       expect((error as Error).message).toMatch(/1 span has started and not ended \("leaked span"\)/)
     } finally {

@@ -25,7 +25,7 @@ describe('settling inside the test\'s own timeout', () => {
 
   test('an in-process service\'s very first request is cut to the test\'s timeout too', async () => {
     // A span the app starts and never ends: the trace never settles.
-    const svc = await startService({ app: (_req, res) => { otelTrace.getTracer('app').startSpan('never ends'); res.end() }, settleTimeout: 60_000 })
+    const svc = await startService({ app: (_req, res) => { otelTrace.getTracer('app').startSpan('never ends'); res.end() }, settleTimeoutMs: 60_000 })
     try {
       const error = await svc.request('GET /').then(() => undefined, (e: unknown) => e)
       expect(error).toBeInstanceOf(TraceTimeoutError)
@@ -40,7 +40,7 @@ describe('settling inside the test\'s own timeout', () => {
     const svc = await startService({ app: (_req, res) => res.end() })
     try {
       const { trace } = await svc.request('GET /')
-      const error = await svc.waitForSpan(trace, 'never', { timeout: 60_000 }).then(() => undefined, (e: unknown) => e)
+      const error = await svc.waitForSpan(trace, 'never', { timeoutMs: 60_000 }).then(() => undefined, (e: unknown) => e)
       expect(error).toBeInstanceOf(TraceTimeoutError)
       expect((error as Error).message).toMatch(/the wait was cut to \d+ ms to end inside the test's 2000 ms timeout/)
     } finally {

@@ -25,7 +25,7 @@ const TRACEPARENT = /^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/
 test('an in-process service gets one traceparent, the harness span\'s, and its trace settles', async () => {
   const svc = await startService({ app: (req, res) => { res.end(String(req.headers.traceparent)) }, name: 'echo' })
   try {
-    const { response, trace } = await svc.request('GET /echo', { timeout: 1000 })
+    const { response, trace } = await svc.request('GET /echo', { timeoutMs: 1000 })
     expect(response.text).toMatch(TRACEPARENT)
     expect(response.text).toContain(trace.traceId)
     expect(trace.root).toMatchObject({ kind: 'SERVER', name: 'GET' })
@@ -44,7 +44,7 @@ test('a child-process service, while an in-process service runs in the test proc
     name: 'plain',
   })
   try {
-    const { response, trace } = await child.request('GET /hello', { timeout: 1000 })
+    const { response, trace } = await child.request('GET /hello', { timeoutMs: 1000 })
     expect(response.text).toBe('hello world')
     expect(trace.root).toMatchObject({ kind: 'SERVER', name: 'GET' })
     expect(trace.root).toHaveAttribute('url.path', '/hello')

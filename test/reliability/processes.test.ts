@@ -47,15 +47,15 @@ describe('services that misbehave', () => {
     expect(processesMatching(mark)).toEqual([])
   })
 
-  test('a child process that never answers: the request fails after requestTimeout naming it; stop() with a request in flight is prompt and idempotent', async () => {
+  test('a child process that never answers: the request fails after requestTimeoutMs naming it; stop() with a request in flight is prompt and idempotent', async () => {
     const mark = marker('hangs')
-    const svc = await startService({ command: [node, fixture('hangs.mjs'), mark], ready: { log: 'listening' }, name: 'hangs', requestTimeout: 500 })
+    const svc = await startService({ command: [node, fixture('hangs.mjs'), mark], ready: { log: 'listening' }, name: 'hangs', requestTimeoutMs: 500 })
     const t0 = performance.now()
     const timedOut = await svc.request('GET /hang').catch((e: unknown) => e)
     const waited = performance.now() - t0
 
     expect(timedOut).toBeInstanceOf(ServiceError)
-    expect((timedOut as Error).message).toMatch(/^Failed to GET \/hang: the service sent no response within requestTimeout \(500 ms\)\. Please check that the handler answers every request, or raise requestTimeout\./)
+    expect((timedOut as Error).message).toMatch(/^Failed to GET \/hang: the service sent no response within requestTimeoutMs \(500 ms\)\. Please check that the handler answers every request, or raise requestTimeoutMs\./)
     expect(waited).toBeLessThan(2_000)
 
     const inFlight = svc.request('GET /hang').catch((e: unknown) => e)
@@ -72,12 +72,12 @@ describe('services that misbehave', () => {
     reportFigures('hung child process', { requestTimeoutMs: 500, failedAfterMs: waited, stopMs: stopped })
   })
 
-  test('an in-process handler that never answers: the request fails after requestTimeout; stop() does not wait for it', async () => {
-    const svc = await startService({ app: (req, res) => { if (req.url !== '/hang') res.end() }, requestTimeout: 300 })
+  test('an in-process handler that never answers: the request fails after requestTimeoutMs; stop() does not wait for it', async () => {
+    const svc = await startService({ app: (req, res) => { if (req.url !== '/hang') res.end() }, requestTimeoutMs: 300 })
     const timedOut = await svc.request('GET /hang').catch((e: unknown) => e)
-    expect((timedOut as Error).message).toMatch(/no response within requestTimeout \(300 ms\)/)
+    expect((timedOut as Error).message).toMatch(/no response within requestTimeoutMs \(300 ms\)/)
 
-    const inFlight = svc.request('GET /hang', { timeout: 60_000 }).catch((e: unknown) => e)
+    const inFlight = svc.request('GET /hang', { timeoutMs: 60_000 }).catch((e: unknown) => e)
     await new Promise((resolve) => setTimeout(resolve, 50))
     const t0 = performance.now()
     await svc.stop()
@@ -88,7 +88,7 @@ describe('services that misbehave', () => {
 
   test('a service that ignores SIGTERM and started a helper that ignores it too: stop() leaves neither', async () => {
     const mark = marker('helper')
-    const svc = await startService({ command: [node, fixture('spawns-helper.mjs'), mark], ready: { log: 'listening' }, stopGrace: 200 })
+    const svc = await startService({ command: [node, fixture('spawns-helper.mjs'), mark], ready: { log: 'listening' }, stopGraceMs: 200 })
     await waitUntil(() => processesMatching(mark).length === 2, 5_000, 'the service and its helper')
     const pids = processesMatching(mark)
     await svc.stop()

@@ -70,7 +70,7 @@ describe('maxSpansPerTrace', () => {
     try {
       const { trace } = await svc.request('GET /')
       const started = performance.now()
-      const error = await svc.waitForSpan(trace, 'late 4', { timeout: 5_000 }).catch((e: unknown) => e)
+      const error = await svc.waitForSpan(trace, 'late 4', { timeoutMs: 5_000 }).catch((e: unknown) => e)
       expect(error).toBeInstanceOf(TraceLimitError)
       expect((error as Error).message).toMatch(/maxSpansPerTrace \(3\), so 1 span was dropped after the first 3/)
       expect(performance.now() - started).toBeLessThan(1_000)
