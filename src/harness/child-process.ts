@@ -170,7 +170,7 @@ function serviceEnv(options: ChildProcessServiceOptions, collector: Collector, a
   const protocol = options.protocol ?? 'http/protobuf'
   for (const [k, v] of Object.entries({
     ...process.env,
-    ...sdkEnv({ endpoint: collector.endpoint, grpcEndpoint: collector.grpcEndpoint, protocol, batchDelay: at.batchDelayMs, name: at.name }),
+    ...sdkEnv({ endpoint: collector.endpoint, grpcEndpoint: collector.grpcEndpoint, protocol, batchDelayMs: at.batchDelayMs, name: at.name }),
     [SPAN_CHANNEL_ENV]: collector.spanChannel.path,
     PORT: String(at.port),
     ...options.env,

@@ -16,6 +16,7 @@ export function describeReadiness(ready: Readiness): string {
   return 'the port to accept connections'
 }
 
+/** A running readiness check: {@link probeReadiness}. */
 export interface ReadinessProbe {
   /** Resolves once ready; rejects only when aborted. */
   readonly ready: Promise<void>

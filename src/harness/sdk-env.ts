@@ -26,7 +26,7 @@ export interface SdkEnvOptions {
   readonly grpcEndpoint: string
   readonly protocol: 'http/protobuf' | 'http/json' | 'grpc'
   /** Batch delay for spans and log records, ms. */
-  readonly batchDelay: number
+  readonly batchDelayMs: number
   /** `service.name`. */
   readonly name: string
 }
@@ -36,11 +36,11 @@ export interface SdkEnvOptions {
  *
  * @example
  * ```ts
- * spawn('python', ['app.py'], { env: { ...process.env, ...sdkEnv({ endpoint, grpcEndpoint, protocol: 'http/protobuf', batchDelay: 10, name: 'orders' }) } })
+ * spawn('python', ['app.py'], { env: { ...process.env, ...sdkEnv({ endpoint, grpcEndpoint, protocol: 'http/protobuf', batchDelayMs: 10, name: 'orders' }) } })
  * ```
  */
 export function sdkEnv(options: SdkEnvOptions): Record<string, string> {
-  const delay = String(options.batchDelay)
+  const delay = String(options.batchDelayMs)
   return {
     OTEL_EXPORTER_OTLP_ENDPOINT: options.protocol === 'grpc' ? options.grpcEndpoint : options.endpoint,
     OTEL_EXPORTER_OTLP_PROTOCOL: options.protocol,
