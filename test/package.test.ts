@@ -91,6 +91,20 @@ describe('the packed package in a consumer project set up as README.md says', ()
     expect(JSON.parse(stdout)).toEqual({ startService: 'function', dbQuery: 'function', setRoute: 'function', matchers: 13 })
   })
 
+  test('starts a child-process service with plain node: the reaper ships as dist/src/harness/reaper.js and runs by path', async () => {
+    expect(packed.map((f) => f.path)).toContain('dist/src/harness/reaper.js')
+    const server = `require('node:http').createServer((q, s) => s.end('hi')).listen(process.env.PORT, '127.0.0.1')`
+    const script = [
+      `const { startService } = await import('tracewright')`,
+      `const svc = await startService({ command: [process.execPath, '--import', 'tracewright/register', '-e', ${JSON.stringify(server)}], ready: { port: true }, name: 'packed' })`,
+      `const { response } = await svc.request('GET /')`,
+      `await svc.stop()`,
+      `console.log(JSON.stringify({ status: response.status, text: response.text }))`,
+    ].join(';')
+    const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: project })
+    expect(JSON.parse(stdout)).toEqual({ status: 200, text: 'hi' })
+  })
+
   test.skipIf(skipInfra('the consumer project\'s PostgreSQL spec'))('the README spec passes: Fastify and pg in-process, with pg spans and the route', async () => {
     const { stdout } = await run(bin('vitest'), ['run', '--root', project, '--reporter', 'verbose', '--no-color'], {
       cwd: project,
