@@ -16,6 +16,7 @@ import type { Readiness } from './readiness.js'
 import { sdkEnv } from './sdk-env.js'
 import type { ServiceExit } from './service-exit.js'
 import { spawnService } from './spawn-service.js'
+import type { SpawnedService } from './spawn-service.js'
 import { stopSpawned } from './stop-spawned.js'
 import type { Service } from './types.js'
 
@@ -91,11 +92,7 @@ export async function startChildProcessService(options: ChildProcessServiceOptio
   }
   spawned.stdout.attach(spawned.reaper.stdout, onLine('stdout'))
   spawned.stderr.attach(spawned.reaper.stderr, onLine('stderr'))
-  const describe: Described = {
-    name,
-    command: options.command.map((p) => (/\s/.test(p) ? JSON.stringify(p) : p)).join(' '),
-    tails: () => [spawned.stderr.format('stderr'), spawned.stdout.format('stdout')].filter(Boolean).join('\n'),
-  }
+  const describe = describeService(name, options.command, spawned)
 
   let stopping: Promise<void> | undefined
   const stop = (): Promise<void> => {
@@ -186,6 +183,15 @@ interface Described {
   readonly command: string
   /** The service's last output lines, for messages. */
   tails(): string
+}
+
+/** The service as messages name it: its name, its command line, and its last output. */
+function describeService(name: string, command: readonly string[], spawned: SpawnedService): Described {
+  return {
+    name,
+    command: command.map((p) => (/\s/.test(p) ? JSON.stringify(p) : p)).join(' '),
+    tails: () => [spawned.stderr.format('stderr'), spawned.stdout.format('stdout')].filter(Boolean).join('\n'),
+  }
 }
 
 /** What the client needs to fail requests with the service's exit, rather than a bare connection error. */

@@ -59,8 +59,11 @@ export interface TracedClientOptions {
 
 /** The part of a service that sends traced requests and waits for their traces. */
 export interface TracedClient {
+  /** Sends a request with a fresh trace and resolves once its trace has settled (traced-request.ts). */
   request(target: string | RequestSpec, options?: RequestOptions): Promise<TracedResponse>
+  /** Waits for a span of `trace` that ends after the response (wait-for-span.ts). */
   waitForSpan(trace: Trace, selector: Selector, options?: WaitForSpanOptions): Promise<CapturedSpan>
+  /** Runs `what` `warmup + runs` times and collects the measured runs' traces (measure.ts). */
   measure(what: Measurable, options?: MeasureOptions): Promise<TraceSamples>
   /** Ends every request still in flight (a hung handler cannot hold up `stop()`) and closes the connections. */
   close(): Promise<void>
