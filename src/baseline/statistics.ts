@@ -208,7 +208,7 @@ function advise(count: number, estimate: Estimate, settings: Settings): string {
   const [low, high] = estimate.intervals.ratio
   const observed = `${signedPercent(estimate.ratio - 1)} (${percent(settings.confidence)} CI ${signedPercent(low - 1)} to ${signedPercent(high - 1)}, p ${estimate.pValue.toPrecision(2)})`
   const threshold = settings.minRelativeEffect > 0 ? `the ${effect} minimum effect` : 'no change'
-  return `The change is ${observed}, too close to ${threshold} to call. More ${unit} narrow the interval, but a change this close to the threshold may stay inconclusive.`
+  return `The change is ${observed}, too close to ${threshold} to call. More ${unit} narrow the interval, but a change this close to the minimum effect may stay inconclusive.`
 }
 
 function resolveSettings(options: CompareOptions): Settings {

@@ -89,7 +89,7 @@ async function compareLive(args: Extract<CompareArgs, { mode: 'live' }>, io: Cli
     command,
     ready: args.ready,
     ...(args.cwd === undefined ? {} : { cwd: args.cwd }),
-    ...(args.startTimeout === undefined ? {} : { timeoutMs: args.startTimeout }),
+    ...(args.startTimeoutMs === undefined ? {} : { timeoutMs: args.startTimeoutMs }),
   })
   try {
     return await compareVersions({
@@ -108,9 +108,9 @@ async function compareLive(args: Extract<CompareArgs, { mode: 'live' }>, io: Cli
   }
 }
 
-function decisionOptions(args: Extract<CompareArgs, { mode: 'live' | 'files' }>): { threshold?: number; minAbsoluteEffectMs?: number; seed?: number } {
+function decisionOptions(args: Extract<CompareArgs, { mode: 'live' | 'files' }>): { minRelativeEffect?: number; minAbsoluteEffectMs?: number; seed?: number } {
   return {
-    ...(args.threshold === undefined ? {} : { threshold: args.threshold }),
+    ...(args.minRelativeEffect === undefined ? {} : { minRelativeEffect: args.minRelativeEffect }),
     ...(args.minEffectMs === undefined ? {} : { minAbsoluteEffectMs: args.minEffectMs }),
     ...(args.seed === undefined ? {} : { seed: args.seed }),
   }

@@ -128,14 +128,24 @@ export function parseComparisonReport(data: unknown, file: string): ComparisonRe
     throw new UsageError(`Failed to read the comparison report ${file}: ${problem}. Please write it again with \`tracewright compare --format json\`.`)
   }
   if (!isObject(data) || data['kind'] !== 'tracewright-comparison') return fail('it is not a tracewright comparison report')
-  const version = schemaVersionProblem(data, COMPARISON_SCHEMA_VERSION)
+  const version = data['schemaVersion'] === 1 ? undefined : schemaVersionProblem(data, COMPARISON_SCHEMA_VERSION)
   if (version !== undefined && 'newer' in version) {
     throw new UsageError(`Failed to read the comparison report ${file}: it was written by a newer tracewright (schema ${version.newer}; this version reads ${COMPARISON_SCHEMA_VERSION}). Please upgrade tracewright.`)
   }
   if (version !== undefined) return fail(version.problem)
   const problem = findProblem(REPORT_SCHEMA, data)
   if (problem !== undefined) fail(describeProblem(problem))
-  return data as unknown as ComparisonReport
+  return upgradeReport(data) as unknown as ComparisonReport
+}
+
+// Schema 1 differs only in the name of one setting (`threshold`, now `minRelativeEffect`, the
+// name every other API uses); everything else schema 2 added is optional. Upgraded on read, so
+// the rest of the code knows one shape.
+function upgradeReport(data: Record<string, unknown>): Record<string, unknown> {
+  if (data['schemaVersion'] !== 1) return data
+  const settings = isObject(data['settings']) ? data['settings'] : {}
+  const { threshold, ...rest } = settings
+  return { ...data, schemaVersion: COMPARISON_SCHEMA_VERSION, settings: { ...rest, minRelativeEffect: rest['minRelativeEffect'] ?? threshold } }
 }
 
 // The name of the scenario a path points into, for messages: `"get order"`.

@@ -3,7 +3,7 @@ import type { BaselineKey, EnvironmentFingerprint } from '../baseline/baseline-f
 import type { Attributes, SpanKindName, StatusCodeName } from '../model/captured-span.js'
 
 /** The version of the comparison report's JSON shape; docs/compare.md describes it. */
-export const COMPARISON_SCHEMA_VERSION = 1
+export const COMPARISON_SCHEMA_VERSION = 2
 
 /**
  * One span key of one side, per measured run: the shape of a baseline file's key, plus the
@@ -86,8 +86,8 @@ export interface ComparisonSettings {
   /** Measured rounds (live) or 0 (stored results). */
   readonly rounds: number
   readonly warmup: number
-  /** `minRelativeEffect` of every verdict, a fraction (0.1 = 10%). */
-  readonly threshold: number
+  /** Smallest relative change reported as slower or faster, a fraction (0.1 = 10%). Schema 1 called it `threshold`. */
+  readonly minRelativeEffect: number
   readonly minAbsoluteEffectMs: number
   /** The chance of a false "slower" per scenario, split between its keys (Bonferroni). */
   readonly alpha: number

@@ -54,7 +54,7 @@ export function formatComparisonHtml(report: ComparisonReport): string {
 </header>
 ${nav}
 <main>
-${report.scenarios.map((s, i) => scenarioSection(s, i, report.settings.threshold)).join('\n')}
+${report.scenarios.map((s, i) => scenarioSection(s, i, report.settings.minRelativeEffect)).join('\n')}
 ${report.summary.unmatched.length > 0 ? `<p class="unmatched">Not compared (only one side has them): ${escapeHtml(report.summary.unmatched.join('; '))}</p>` : ''}
 </main>
 <footer>Ratios are head / base: above 1 is slower. Dots are the ratio, bars its 95% interval; the shaded band holds changes too small to report. Hover a span to find its key on both sides.</footer>
@@ -64,7 +64,7 @@ ${report.summary.unmatched.length > 0 ? `<p class="unmatched">Not compared (only
 `
 }
 
-function scenarioSection(scenario: ScenarioComparison, index: number, threshold: number): string {
+function scenarioSection(scenario: ScenarioComparison, index: number, minRelativeEffect: number): string {
   const failed = scenario.failures.length > 0
   const changedKeys = new Set([
     ...scenario.structure.map((c) => c.key),
@@ -77,7 +77,7 @@ function scenarioSection(scenario: ScenarioComparison, index: number, threshold:
   ]
   if (scenario.durations.length > 0) {
     parts.push(
-      `<figure class="chart">${ratioChartSvg(scenario.durations, threshold)}<figcaption>Duration ratio head / base per span key (log scale)${scenario.advisory ? ', advisory: measured in different environments' : ''}.</figcaption></figure>`,
+      `<figure class="chart">${ratioChartSvg(scenario.durations, minRelativeEffect)}<figcaption>Duration ratio head / base per span key (log scale)${scenario.advisory ? ', advisory: measured in different environments' : ''}.</figcaption></figure>`,
       '<table class="durations"><thead><tr><th>span key</th><th>base p50</th><th>head p50</th><th>ratio</th><th>95% CI</th><th>p</th><th>verdict</th></tr></thead><tbody>',
       ...scenario.durations.map(({ key, comparison: c }) => `<tr class="key-row verdict-${c.verdict}" data-key="${escapeHtml(key)}"><td class="key">${escapeHtml(key)}</td><td>${formatMs(c.baseMedian)}</td><td>${formatMs(c.headMedian)}</td><td>${escapeHtml(formatRatio(c.ratio))}</td><td>${escapeHtml(formatInterval(c.ci))}</td><td>${c.pValue.toPrecision(2)}</td><td class="verdict">${c.verdict}</td></tr>`),
       '</tbody></table>',

@@ -59,7 +59,7 @@ export function describeSide(side: SideInfo): string {
  *
  * @example
  * ```ts
- * describeSettings(report) // 'paired, 20 rounds in interleaved order (3 warm-up discarded), threshold 10% and 1 ms'
+ * describeSettings(report) // 'paired, 20 rounds in interleaved order (3 warm-up discarded), min effect 10% and 1 ms'
  * ```
  */
 export function describeSettings(report: ComparisonReport): string {
@@ -67,7 +67,7 @@ export function describeSettings(report: ComparisonReport): string {
   const how = report.mode === 'paired'
     ? `paired, ${settings.rounds} round${settings.rounds === 1 ? '' : 's'} in interleaved order (${settings.warmup} warm-up discarded)`
     : 'unpaired (stored results)'
-  return `${how}, threshold ${formatPercent(settings.threshold)} and ${settings.minAbsoluteEffectMs} ms`
+  return `${how}, min effect ${formatPercent(settings.minRelativeEffect)} and ${settings.minAbsoluteEffectMs} ms`
 }
 
 /**

@@ -16,7 +16,7 @@ export const FIXTURE_ENVIRONMENT: EnvironmentFingerprint = { cpu: 'Fixture CPU @
  */
 export function fixtureReport(options: { failOnStructure?: boolean; head?: ShopVersion } = {}): ComparisonReport {
   const settings: SideComparisonOptions = {
-    paired: true, threshold: 0.1, minAbsoluteEffectMs: 1, alpha: 0.01, seed: 1, failOnStructure: options.failOnStructure ?? false, advisory: false,
+    paired: true, minRelativeEffect: 0.1, minAbsoluteEffectMs: 1, alpha: 0.01, seed: 1, failOnStructure: options.failOnStructure ?? false, advisory: false,
   }
   const scenario = (name: string, head: ShopVersion, seed: number): ScenarioComparison => {
     const runs = shopRuns(V1, head, 16, seed)
@@ -34,7 +34,7 @@ export function fixtureReport(options: { failOnStructure?: boolean; head?: ShopV
     mode: 'paired',
     base: { label: 'base', command: ['node', '--import', 'tracewright/register', 'v1.mjs'] },
     head: { label: 'head', command: ['node', '--import', 'tracewright/register', 'v2 <new>.mjs'] },
-    settings: { rounds: 16, warmup: 3, threshold: 0.1, minAbsoluteEffectMs: 1, alpha: 0.01, seed: 1, failOnStructure: options.failOnStructure ?? false },
+    settings: { rounds: 16, warmup: 3, minRelativeEffect: 0.1, minAbsoluteEffectMs: 1, alpha: 0.01, seed: 1, failOnStructure: options.failOnStructure ?? false },
     summary: summariseScenarios(scenarios, []),
     scenarios,
   }
