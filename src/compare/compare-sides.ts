@@ -15,6 +15,8 @@ export interface SideComparisonOptions {
   readonly failOnStructure: boolean
   /** Duration verdicts are reported but do not fail (stored results from different machines). */
   readonly advisory: boolean
+  /** Judge these quantiles of each key's durations (see `compareSamples`). Default: the median. */
+  readonly quantiles?: readonly number[]
 }
 
 /**
@@ -33,8 +35,9 @@ export interface SideComparisonOptions {
  * ```
  */
 export function compareSides(name: string, base: SideSamples, head: SideSamples, options: SideComparisonOptions): ScenarioComparison {
-  const { structure, durations } = compareKeys(base.keys, head.keys, {
+  const { structure, durations, attribution } = compareKeys(base.keys, head.keys, {
     paired: options.paired,
+    ...(options.quantiles === undefined ? {} : { quantiles: options.quantiles }),
     minRelativeEffect: options.minRelativeEffect,
     minAbsoluteEffectMs: options.minAbsoluteEffectMs,
     alpha: options.alpha,
@@ -55,6 +58,7 @@ export function compareSides(name: string, base: SideSamples, head: SideSamples,
     structure,
     attributes,
     durations,
+    attribution,
     advisory: options.advisory,
     failures: [...failures].sort(),
     samples: { base, head },

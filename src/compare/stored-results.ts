@@ -166,6 +166,7 @@ function sideSchema(side: 'base' | 'head'): Schema {
       count: number,
       durationMs: durations,
       selfMs: durations,
+      criticalMs: optional(durations),
       behaviour: optional(labelled(record(array(string)), (path, root) => `${samples(root, path)} have malformed behaviour attributes for key ${JSON.stringify(path[5])}`)),
     }), (path, root) => `${samples(root, path)} have a malformed key ${JSON.stringify(path[5])}`)), (path, root) => `${samples(root, path)} have no keys`),
   }), (path, root) => `${samples(root, path)} are missing`)

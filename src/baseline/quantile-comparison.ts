@@ -1,0 +1,195 @@
+import { harrellDavis, harrellDavisCdf, resampledHarrellDavis } from './harrell-davis.js'
+import type { Random } from './random.js'
+import { safeRatio } from './rank-test.js'
+import { DECISION_DEFAULTS } from './sample-size.js'
+
+/** What a comparison concluded; see `compareSamples`. */
+type QuantileVerdict = 'slower' | 'faster' | 'unchanged' | 'inconclusive'
+
+/**
+ * One quantile of one key compared, head against base. Ratios are head / base.
+ *
+ * @example
+ * ```ts
+ * const p99 = compareSamples(base, head, { quantiles: [0.5, 0.99] }).quantiles?.[1]
+ * if (p99 && !p99.judged) console.log(p99.advice) // 'p99 needs at least 368 samples a side …'
+ * ```
+ */
+export interface QuantileComparison {
+  /** The quantile, e.g. 0.9 for p90. */
+  readonly quantile: number
+  /** Always 'inconclusive' when `judged` is false. */
+  readonly verdict: QuantileVerdict
+  /**
+   * The samples can support a verdict on this quantile: both sides have at least `minSamples`.
+   * When false, `base`, `head` and `ratio` are descriptive only, and no verdict is given.
+   */
+  readonly judged: boolean
+  /** Fewest samples a side that can judge this quantile (see {@link quantileMinSamples}). */
+  readonly minSamples: number
+  /** The base quantile in ms (Harrell–Davis estimate; the sample median for p50). */
+  readonly base: number
+  /** The head quantile in ms. */
+  readonly head: number
+  readonly ratio: number
+  /** Confidence interval for `ratio` (percentile bootstrap, at the comparison's `confidence`). */
+  readonly ci: [number, number]
+  /** Two-sided p-value of "the ratio is 1" (bootstrap; the rank test's for p50). */
+  readonly pValue: number
+  /** The significance level this quantile was tested at: the key's alpha split between quantiles. */
+  readonly alpha: number
+  /** Only when inconclusive: why, and what would decide. */
+  readonly advice?: string
+}
+
+/** How {@link compareQuantile} decides: `compareSamples`' settings, alpha already split. */
+export interface QuantileSettings {
+  readonly alpha: number
+  readonly confidence: number
+  readonly minRelativeEffect: number
+  readonly minAbsoluteEffectMs: number
+  readonly paired: boolean
+  readonly resamples: number
+  readonly random: Random
+}
+
+/**
+ * The fewest samples a side at which quantile `q` can be judged at `confidence`: the smallest n
+ * with max(q, 1−q)ⁿ ≤ (1 − confidence) / 2, and never fewer than `compareSamples`' minimum of 5.
+ * Below it, even the most extreme sample is not a distribution-free (1+confidence)/2 bound on the
+ * quantile — all n samples fall below the true p99 more often than the interval may miss — so
+ * the data hold no information about how far the tail reaches, and any resampling method would
+ * only echo the few extreme values seen. At 95%: p50 6, p90 36, p95 72, p99 368.
+ *
+ * @example
+ * ```ts
+ * quantileMinSamples(0.99, 0.95) // 368
+ * ```
+ */
+export function quantileMinSamples(q: number, confidence: number): number {
+  const tail = Math.max(q, 1 - q)
+  return Math.max(DECISION_DEFAULTS.minSamples, Math.ceil(Math.log((1 - confidence) / 2) / Math.log(tail) - 1e-9))
+}
+
+/**
+ * Compares quantile `q` of two samples: Harrell–Davis estimates of each side, and a bootstrap of
+ * their ratio (resampling pairs together when paired, so shared drift stays out of the ratio).
+ * 'slower' needs the bootstrap's two-sided p below `alpha` (the share of resampled ratios at or
+ * below 1, doubled), the ratio at least 1 + `minRelativeEffect` and the difference at least
+ * `minAbsoluteEffectMs`; 'unchanged' needs the interval inside the minimum-effect band or the
+ * difference interval inside ±`minAbsoluteEffectMs`. A quantile the samples cannot support
+ * ({@link quantileMinSamples}) is never given a verdict.
+ *
+ * @example
+ * ```ts
+ * compareQuantile(base, head, 0.9, { alpha: 0.0033, confidence: 0.95, minRelativeEffect: 0.1,
+ *   minAbsoluteEffectMs: 1, paired: false, resamples: 2000, random: createRandom() })
+ * ```
+ */
+export function compareQuantile(base: readonly number[], head: readonly number[], q: number, settings: QuantileSettings): QuantileComparison {
+  const sortedBase = Float64Array.from(base).sort()
+  const sortedHead = Float64Array.from(head).sort()
+  const baseValue = harrellDavis(sortedBase, q)
+  const headValue = harrellDavis(sortedHead, q)
+  const ratio = safeRatio(headValue, baseValue)
+  const minSamples = quantileMinSamples(q, settings.confidence)
+  const count = Math.min(base.length, head.length)
+  const common = { quantile: q, minSamples, base: baseValue, head: headValue, ratio, alpha: settings.alpha }
+  if (count < minSamples) {
+    return {
+      ...common, verdict: 'inconclusive', judged: false, ci: [Number.NaN, Number.NaN], pValue: Number.NaN,
+      advice: `${quantileLabel(q)} needs at least ${minSamples} samples a side to be judged (now ${count}).`,
+    }
+  }
+  const boot = bootstrapQuantile(base, head, q, settings)
+  const difference = headValue - baseValue
+  const upper = 1 + settings.minRelativeEffect
+  const lower = 1 / upper
+  const floor = settings.minAbsoluteEffectMs
+  const [low, high] = boot.ratio
+  let verdict: QuantileVerdict = 'inconclusive'
+  if (boot.pValue < settings.alpha && low > 1 && ratio >= upper && difference >= floor) verdict = 'slower'
+  else if (boot.pValue < settings.alpha && high < 1 && ratio <= lower && difference <= -floor) verdict = 'faster'
+  else if ((low >= lower && high <= upper) || (boot.difference[0] > -floor && boot.difference[1] < floor)) verdict = 'unchanged'
+  const result = { ...common, verdict, judged: true, ci: [low, high] satisfies [number, number], pValue: boot.pValue }
+  if (verdict !== 'inconclusive') return result
+  return { ...result, advice: `${quantileLabel(q)} changed ${signed(ratio - 1)} (CI ${signed(low - 1)} to ${signed(high - 1)}, p ${boot.pValue.toPrecision(2)}): more samples narrow the interval.` }
+}
+
+/**
+ * `p50`, `p90`, `p99.9`: how reports name a quantile.
+ *
+ * @example
+ * ```ts
+ * quantileLabel(0.999) // 'p99.9'
+ * ```
+ */
+export function quantileLabel(q: number): string {
+  return `p${Number((q * 100).toPrecision(6))}`
+}
+
+interface QuantileBootstrap {
+  readonly ratio: readonly [number, number]
+  readonly difference: readonly [number, number]
+  readonly pValue: number
+}
+
+function bootstrapQuantile(base: readonly number[], head: readonly number[], q: number, settings: QuantileSettings): QuantileBootstrap {
+  const { random, paired } = settings
+  // The p-value is a share of resamples: it needs enough of them to get below alpha at all.
+  const resamples = Math.max(settings.resamples, Math.ceil(20 / settings.alpha))
+  const baseOrder = sortedOrder(base)
+  const headOrder = sortedOrder(head)
+  const sortedBase = Float64Array.from(baseOrder, (i) => base[i] ?? Number.NaN)
+  const sortedHead = Float64Array.from(headOrder, (i) => head[i] ?? Number.NaN)
+  const baseCdf = harrellDavisCdf(base.length, q)
+  const headCdf = harrellDavisCdf(head.length, q)
+  const baseCounts = new Int32Array(base.length)
+  const headCounts = paired ? baseCounts : new Int32Array(head.length)
+  const ratios = new Float64Array(resamples)
+  const differences = new Float64Array(resamples)
+  let atOrBelow = 0
+  let atOrAbove = 0
+  for (let r = 0; r < resamples; r++) {
+    draw(baseCounts, random)
+    if (!paired) draw(headCounts, random)
+    const b = resampledHarrellDavis(sortedBase, baseOrder, baseCounts, baseCdf)
+    const h = resampledHarrellDavis(sortedHead, headOrder, headCounts, headCdf)
+    const ratio = safeRatio(h, b)
+    ratios[r] = ratio
+    differences[r] = h - b
+    if (ratio <= 1) atOrBelow++
+    if (ratio >= 1) atOrAbove++
+  }
+  const pValue = Math.min(1, (2 * (Math.min(atOrBelow, atOrAbove) + 1)) / (resamples + 1))
+  return { ratio: percentiles(ratios, settings.confidence), difference: percentiles(differences, settings.confidence), pValue }
+}
+
+function draw(counts: Int32Array, random: Random): void {
+  const n = counts.length
+  counts.fill(0)
+  for (let i = 0; i < n; i++) {
+    const index = Math.floor(random() * n)
+    counts[index] = (counts[index] ?? 0) + 1
+  }
+}
+
+function sortedOrder(values: readonly number[]): Int32Array {
+  return Int32Array.from(values, (_, i) => i).sort((a, b) => {
+    const x = values[a] ?? 0
+    const y = values[b] ?? 0
+    return x < y ? -1 : x > y ? 1 : a - b
+  })
+}
+
+function percentiles(values: Float64Array, confidence: number): readonly [number, number] {
+  values.sort()
+  const tail = Math.floor(((1 - confidence) / 2) * values.length)
+  return [values[tail] ?? Number.NaN, values[values.length - 1 - tail] ?? Number.NaN]
+}
+
+function signed(fraction: number): string {
+  if (!Number.isFinite(fraction)) return fraction > 0 ? '+∞%' : '−∞%'
+  const rounded = Math.round(fraction * 1000) / 10
+  return `${rounded >= 0 ? '+' : '−'}${Math.abs(rounded)}%`
+}
