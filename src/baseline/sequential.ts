@@ -100,7 +100,7 @@ function boundaryLevels(runs: readonly number[], spend: readonly number[]): numb
     const crossing = Math.floor((spend[k] ?? 0) * PATHS)
     const boundary = k === 0 ? normalQuantile(1 - (spend[0] ?? 0) / 2) : (statistics[Math.max(0, crossing - 1)] ?? Number.POSITIVE_INFINITY)
     for (let path = 0; path < PATHS; path++) if (Math.abs(sums[path] ?? 0) / Math.sqrt(n) >= boundary) alive[path] = 0
-    levels.push(2 * normalUpperTail(boundary))
+    levels.push(k === 0 ? (spend[0] ?? 0) : 2 * normalUpperTail(boundary))
   }
   return levels
 }
