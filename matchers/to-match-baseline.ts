@@ -40,6 +40,7 @@ function operationsOf(samples: TraceSamples): Record<string, OperationFigures> {
  * const samples = await svc.measure('GET /orders/42', { runs: 30 })
  * expect(samples).toMatchBaseline()
  * expect(samples).toMatchBaseline({ allowVarying: ['cache'], minRelativeEffect: 0.2 })
+ * expect(samples).toMatchBaseline({ quantiles: [0.5, 0.9, 0.99] }) // tail regressions too
  * ```
  */
 export function toMatchBaseline(this: MatcherState, received: unknown, options: MatchBaselineOptions = {}): SyncMatcherResult {
@@ -78,7 +79,7 @@ export function toMatchBaseline(this: MatcherState, received: unknown, options: 
       const structural = comparison.structure.filter((c) => !c.allowed).length
       const slower = comparison.durations.filter((d) => d.comparison.verdict === 'slower').length
       lines.push(`Expected: ${isNot ? 'a difference from' : 'the same structure as, and no slower than,'} the baseline in ${file}`)
-      lines.push(`Received: ${structural} structural change${structural === 1 ? '' : 's'}, ${slower} slower span key${slower === 1 ? '' : 's'} (${received.runs} runs against ${baseline.runs})`)
+      lines.push(`Received: ${structural} structural change${structural === 1 ? '' : 's'}, ${slower} slower span key${slower === 1 ? '' : 's'} (${received.runs} runs${describeSequential(received)} against ${baseline.runs})`)
       if (comparison.structure.length) lines.push('', 'Structure (spans per run):', ...formatStructure(comparison))
       const table = formatDurationTable(comparison)
       if (table.length) lines.push('', 'Durations:', ...table)
@@ -89,6 +90,14 @@ export function toMatchBaseline(this: MatcherState, received: unknown, options: 
       return lines.join('\n')
     },
   }
+}
+
+function describeSequential(samples: TraceSamples): string {
+  const design = samples.sequential
+  if (design === undefined) return ''
+  return design.settled
+    ? `, adaptive: settled after ${design.looks} look${design.looks === 1 ? '' : 's'}, decided at alpha ${design.alpha.toPrecision(2)}`
+    : `, adaptive: reached the maximum of ${design.maxRuns} runs, decided at alpha ${design.alpha.toPrecision(2)}`
 }
 
 function describeEnv(env: { cpu: string; cores: number; node: string; os: string }): string {

@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.js'
 import { harrellDavis, harrellDavisCdf, resampledHarrellDavis } from './harrell-davis.js'
 import type { Random } from './random.js'
 import { safeRatio } from './rank-test.js'
@@ -126,6 +127,27 @@ export function compareQuantile(base: readonly number[], head: readonly number[]
  */
 export function quantileLabel(q: number): string {
   return `p${Number((q * 100).toPrecision(6))}`
+}
+
+/**
+ * Checks a list of quantiles: non-empty, each a fraction strictly between 0 and 1; repeats are
+ * dropped.
+ *
+ * @throws {UsageError} naming the bad entry.
+ * @example
+ * ```ts
+ * requireQuantiles([0.5, 0.9, 0.99], 'compare samples')
+ * ```
+ */
+export function requireQuantiles(quantiles: unknown, action: string): readonly number[] {
+  if (!Array.isArray(quantiles) || quantiles.length === 0) {
+    throw new UsageError(`Failed to ${action}: quantiles is ${JSON.stringify(quantiles)}. Please pass a non-empty array of fractions such as [0.5, 0.9, 0.99].`)
+  }
+  const index = quantiles.findIndex((q) => typeof q !== 'number' || !(q > 0 && q < 1))
+  if (index !== -1) {
+    throw new UsageError(`Failed to ${action}: quantiles[${index}] is ${String(quantiles[index])}, but a quantile is a fraction between 0 and 1. Please pass e.g. 0.99 for p99.`)
+  }
+  return [...new Set(quantiles as number[])]
 }
 
 interface QuantileBootstrap {

@@ -4,7 +4,7 @@ import { bootstrapPaired, bootstrapUnpaired } from './bootstrap.js'
 import type { BootstrapIntervals } from './bootstrap.js'
 import { median, robustCv } from './descriptive.js'
 import { createRandom, DEFAULT_SEED } from './random.js'
-import { compareQuantile, quantileLabel, quantileMinSamples } from './quantile-comparison.js'
+import { compareQuantile, quantileLabel, quantileMinSamples, requireQuantiles } from './quantile-comparison.js'
 import type { QuantileComparison } from './quantile-comparison.js'
 import { mannWhitneyU, safeRatio, wilcoxonSignedRank } from './rank-test.js'
 import { DECISION_DEFAULTS, samplesNeeded } from './sample-size.js'
@@ -12,7 +12,7 @@ import { DECISION_DEFAULTS, samplesNeeded } from './sample-size.js'
 export { median } from './descriptive.js'
 export { DECISION_DEFAULTS, samplesNeeded } from './sample-size.js'
 export type { SampleSizeOptions } from './sample-size.js'
-export { quantileLabel, quantileMinSamples } from './quantile-comparison.js'
+export { quantileLabel, quantileMinSamples, requireQuantiles } from './quantile-comparison.js'
 export type { QuantileComparison } from './quantile-comparison.js'
 
 /**
@@ -287,7 +287,7 @@ function resolveSettings(options: CompareOptions): Settings {
     paired: options.paired ?? false,
     resamples: options.resamples ?? DECISION_DEFAULTS.resamples,
     seed: options.seed ?? DEFAULT_SEED,
-    quantiles: options.quantiles === undefined ? undefined : requireQuantiles(options.quantiles),
+    quantiles: options.quantiles === undefined ? undefined : requireQuantiles(options.quantiles, 'compare samples'),
   }
   const action = 'compare samples'
   requireNumber(settings.minRelativeEffect, 'minRelativeEffect', finiteAtLeast(0, 'a fraction ≥ 0', '0.1 for 10%'), action)
@@ -300,17 +300,6 @@ function resolveSettings(options: CompareOptions): Settings {
     throw new UsageError(`Failed to compare samples: paired is ${String(settings.paired)}. Please pass true or false.`)
   }
   return settings
-}
-
-function requireQuantiles(quantiles: unknown): readonly number[] {
-  if (!Array.isArray(quantiles) || quantiles.length === 0) {
-    throw new UsageError(`Failed to compare samples: quantiles is ${JSON.stringify(quantiles)}. Please pass a non-empty array of fractions such as [0.5, 0.9, 0.99].`)
-  }
-  const index = quantiles.findIndex((q) => typeof q !== 'number' || !(q > 0 && q < 1))
-  if (index !== -1) {
-    throw new UsageError(`Failed to compare samples: quantiles[${index}] is ${String(quantiles[index])}, but a quantile is a fraction between 0 and 1. Please pass e.g. 0.99 for p99.`)
-  }
-  return [...new Set(quantiles as number[])]
 }
 
 function requireDurations(side: 'base' | 'head', values: readonly number[]): void {

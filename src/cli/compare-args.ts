@@ -17,7 +17,9 @@ export type CompareArgs =
     readonly cwd?: string
     readonly name?: string
     readonly startTimeoutMs?: number
-    readonly rounds: number
+    /** A number, or 'auto': stop when every verdict is settled (at most `maxRounds`). */
+    readonly rounds: number | 'auto'
+    readonly maxRounds?: number
     readonly warmup: number
   })
   | (CommonArgs & { readonly mode: 'files'; readonly baseFile: string; readonly headFile: string })
@@ -25,6 +27,7 @@ export type CompareArgs =
 interface CommonArgs {
   readonly minRelativeEffect?: number
   readonly minEffectMs?: number
+  readonly quantiles?: readonly number[]
   readonly seed?: number
   readonly failOnStructure: boolean
   readonly strict: boolean
@@ -42,6 +45,8 @@ const OPTIONS = {
   'start-timeout-ms': { type: 'string' },
   'start-timeout': { type: 'string' },
   rounds: { type: 'string' },
+  'max-rounds': { type: 'string' },
+  quantiles: { type: 'string' },
   warmup: { type: 'string' },
   seed: { type: 'string' },
   'min-relative-effect': { type: 'string' },
@@ -57,7 +62,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const
 
-const LIVE_ONLY = ['base', 'head', 'scenario', 'ready', 'cwd', 'name', 'start-timeout-ms', 'start-timeout', 'rounds', 'warmup'] as const
+const LIVE_ONLY = ['base', 'head', 'scenario', 'ready', 'cwd', 'name', 'start-timeout-ms', 'start-timeout', 'rounds', 'max-rounds', 'warmup'] as const
 const FORMATS: readonly ReportFormat[] = ['text', 'markdown', 'json', 'html']
 const HELP_HINT = 'Run `tracewright compare --help` for the options.'
 
@@ -85,6 +90,7 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
   const common: CommonArgs = {
     ...optional('minRelativeEffect', ...aliased(values, 'min-relative-effect', 'threshold'), (v, flag) => parseRelativeEffect(v, flag)),
     ...optional('minEffectMs', ...aliased(values, 'min-effect-ms', 'min-effect'), (v, flag) => parseNumber(flag, v, 0)),
+    ...optional('quantiles', values.quantiles, '--quantiles', parseQuantiles),
     ...optional('seed', values.seed, '--seed', (v) => parseWhole('--seed', v, Number.MIN_SAFE_INTEGER)),
     failOnStructure: values['fail-on-structure'] === true,
     strict: values.strict === true,
@@ -111,7 +117,11 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
     ...optional('cwd', values.cwd, '--cwd', (v) => v),
     ...optional('name', values.name, '--name', (v) => v),
     ...optional('startTimeoutMs', ...aliased(values, 'start-timeout-ms', 'start-timeout'), (v, flag) => parseWhole(flag, v, 1)),
-    rounds: values.rounds === undefined ? 20 : parseWhole('--rounds', values.rounds, 1),
+    rounds: values.rounds === 'auto' ? 'auto' : values.rounds === undefined ? 20 : parseWhole('--rounds', values.rounds, 1),
+    ...optional('maxRounds', values['max-rounds'], '--max-rounds', (v, flag) => {
+      if (values.rounds !== 'auto') throw new UsageError(`Failed to read the arguments: --max-rounds bounds --rounds auto, and --rounds is ${values.rounds === undefined ? 'not given' : JSON.stringify(values.rounds)}. Please add --rounds auto, or drop --max-rounds. ${HELP_HINT}`)
+      return parseWhole(flag, v, 5)
+    }),
     warmup: values.warmup === undefined ? 3 : parseWhole('--warmup', values.warmup, 0),
   }
 }
@@ -150,6 +160,26 @@ export function parseRelativeEffect(text: string, flag = '--min-relative-effect'
     throw new UsageError(`Failed to read ${flag} ${JSON.stringify(text)}: expected a percentage such as 10% or a fraction such as 0.1.`)
   }
   return value
+}
+
+/**
+ * `p50,p90,p99` or `0.5,0.9,0.99` → [0.5, 0.9, 0.99].
+ *
+ * @example
+ * ```ts
+ * parseQuantiles('p50,p99.9') // [0.5, 0.999]
+ * ```
+ */
+export function parseQuantiles(text: string, flag = '--quantiles'): number[] {
+  return text.split(',').map((part) => {
+    const word = part.trim()
+    const percentile = /^p(\d+(?:\.\d+)?)$/i.exec(word)
+    const value = percentile ? Number(percentile[1]) / 100 : /^0?\.\d+$/.test(word) ? Number(word) : Number.NaN
+    if (!(value > 0 && value < 1)) {
+      throw new UsageError(`Failed to read ${flag} ${JSON.stringify(text)}: ${JSON.stringify(word)} is not a quantile. Please list percentiles such as p50,p90,p99 or fractions such as 0.5,0.9,0.99.`)
+    }
+    return value
+  })
 }
 
 function parseFormat(format: string | undefined, out: string | undefined): ReportFormat {

@@ -1,4 +1,8 @@
 import { currentEnvironment } from '../baseline/baseline-file.js'
+import { progressLine } from '../baseline/measure.js'
+import { runSequential, sequentialLooks, settled } from '../baseline/sequential.js'
+import type { SequentialPlan } from '../baseline/sequential.js'
+import { DECISION_DEFAULTS } from '../baseline/statistics.js'
 import { createRandom } from '../baseline/random.js'
 import { TraceSamples } from '../baseline/trace-samples.js'
 import { ServiceStartError, UsageError } from '../errors.js'
@@ -14,7 +18,7 @@ import { resolveComparisonSettings, sideOptions } from './settings.js'
 import type { DecisionOptions } from './settings.js'
 import { representativeRun, toReportTrace, toSideSamples } from './side-samples.js'
 import { COMPARISON_SCHEMA_VERSION } from './types.js'
-import type { ComparisonReport, ScenarioComparison } from './types.js'
+import type { ComparisonReport, ComparisonSettings, ScenarioComparison } from './types.js'
 
 /** How to start one version. */
 export interface VersionOptions {
@@ -42,6 +46,8 @@ export interface ComparisonProgress {
   readonly total: number
   /** The scenario just run. */
   readonly scenario?: string
+  /** `--rounds auto`, after each look: the current verdicts, e.g. '2 unchanged, 1 open'. */
+  readonly verdicts?: string
 }
 
 /**
@@ -51,8 +57,15 @@ export interface CompareVersionsOptions extends DecisionOptions {
   readonly base: VersionOptions
   readonly head: VersionOptions
   readonly scenarios: Scenarios
-  /** Measured rounds: in each, every scenario runs once on each version. Default 20. */
-  readonly rounds?: number
+  /**
+   * Measured rounds: in each, every scenario runs once on each version. Default 20. `'auto'`
+   * measures in batches and stops as soon as every key's verdict is settled, or at `adaptive`'s
+   * `maxRuns` rounds (default 60), with the false-alarm rate held at `alpha` by a sequential
+   * design (docs/statistics.md).
+   */
+  readonly rounds?: number | 'auto'
+  /** With `rounds: 'auto'`: rounds before the first look, between looks, and at most. */
+  readonly adaptive?: Omit<SequentialPlan, 'alpha'>
   /** Rounds run first and discarded (JIT, caches, connection pools). Default 3. */
   readonly warmup?: number
   /**
@@ -89,7 +102,9 @@ export interface CompareVersionsOptions extends DecisionOptions {
  * ```
  */
 export async function compareVersions(options: CompareVersionsOptions): Promise<ComparisonReport> {
-  const rounds = requireNumber(options.rounds ?? 20, 'rounds', wholeNumber(1), 'compare versions', 'must')
+  const auto = options.rounds === 'auto'
+  const looks = auto ? sequentialLooks({ ...options.adaptive, alpha: options.alpha ?? DECISION_DEFAULTS.alpha }) : undefined
+  const rounds = looks?.at(-1)?.runs ?? requireNumber(options.rounds ?? 20, 'rounds', wholeNumber(1), 'compare versions', 'must')
   const warmup = requireNumber(options.warmup ?? 3, 'warmup', wholeNumber(0), 'compare versions', 'must')
   const settings = resolveComparisonSettings(options, rounds, warmup, 'compare versions')
   const names = Object.keys(options.scenarios)
@@ -111,7 +126,8 @@ export async function compareVersions(options: CompareVersionsOptions): Promise<
     const random = createRandom(settings.seed)
     let baseFirstInPair = true
     let done = 0
-    for (let round = 0; round < warmup + rounds; round++) {
+    let played = 0
+    const playRound = async (round: number): Promise<void> => {
       const measured = round >= warmup
       const index = measured ? round - warmup : round
       // Pairs of rounds run in opposite orders; which order comes first is drawn per pair.
@@ -123,7 +139,7 @@ export async function compareVersions(options: CompareVersionsOptions): Promise<
         for (const side of order) {
           const service = side === 'base' ? baseService : headService
           const samples = await service.measure(what, { runs: 1, warmup: 0, progress: false }).catch((error: unknown) => {
-            const when = measured ? `round ${index + 1} of ${rounds}` : `warm-up round ${index + 1} of ${warmup}`
+            const when = measured ? `round ${index + 1} of ${auto ? `at most ${rounds}` : rounds}` : `warm-up round ${index + 1} of ${warmup}`
             throw new Error(`Failed to run scenario ${JSON.stringify(scenario)} against the ${side} version (${when}): ${(error as Error).message}`, { cause: error })
           })
           if (measured) runs[side].get(scenario)?.push([...(samples.traces[0] ?? [])])
@@ -131,21 +147,37 @@ export async function compareVersions(options: CompareVersionsOptions): Promise<
         progress({ phase: measured ? 'measuring' : 'warmup', done: ++done, total, scenario })
       }
     }
-    progress({ phase: 'analysing', done, total })
     const environment = currentEnvironment()
-    const scenarios: ScenarioComparison[] = names.map((scenario) => {
-      const baseSamples = new TraceSamples(runs.base.get(scenario) ?? [])
-      const headSamples = new TraceSamples(runs.head.get(scenario) ?? [])
-      const comparison = compareSides(scenario, toSideSamples(baseSamples, environment), toSideSamples(headSamples, environment),
-        sideOptions(settings, { paired: true, advisory: false }))
-      return {
-        ...comparison,
-        representative: {
-          base: representativeRun(baseSamples).map(toReportTrace),
-          head: representativeRun(headSamples).map(toReportTrace),
-        },
+    const compareAll = (at: ComparisonSettings): ScenarioComparison[] => names.map((scenario) => compareSides(scenario,
+      toSideSamples(new TraceSamples(runs.base.get(scenario) ?? []), environment),
+      toSideSamples(new TraceSamples(runs.head.get(scenario) ?? []), environment),
+      sideOptions(at, { paired: true, advisory: false })))
+    for (; played < warmup; played++) await playRound(played)
+    let final = settings
+    if (looks === undefined) {
+      for (; played < warmup + rounds; played++) await playRound(played)
+    } else {
+      const outcome = await runSequential(looks, async (target) => {
+        for (; played < warmup + target; played++) await playRound(played)
+      }, (look) => {
+        const verdicts = compareAll({ ...settings, alpha: look.alpha }).flatMap((s) => s.durations.map((d) => d.comparison.verdict))
+        progress({ phase: 'measuring', done, total, verdicts: progressLine(verdicts) })
+        return verdicts.every(settled)
+      })
+      final = {
+        ...settings,
+        rounds: outcome.look.runs,
+        adaptive: { maxRounds: rounds, looks: outcome.looks, settled: outcome.settled, lookAlpha: outcome.look.alpha },
       }
-    })
+    }
+    progress({ phase: 'analysing', done, total })
+    const scenarios: ScenarioComparison[] = compareAll(final).map((comparison) => ({
+      ...comparison,
+      representative: {
+        base: representativeRun(new TraceSamples(runs.base.get(comparison.name) ?? [])).map(toReportTrace),
+        head: representativeRun(new TraceSamples(runs.head.get(comparison.name) ?? [])).map(toReportTrace),
+      },
+    }))
     return {
       schemaVersion: COMPARISON_SCHEMA_VERSION,
       kind: 'tracewright-comparison',
@@ -153,7 +185,7 @@ export async function compareVersions(options: CompareVersionsOptions): Promise<
       mode: 'paired',
       base: { label: 'base', command: base.argv },
       head: { label: 'head', command: head.argv },
-      settings,
+      settings: final,
       summary: summariseScenarios(scenarios, []),
       scenarios,
     }

@@ -1,5 +1,5 @@
 import { DEFAULT_SEED } from '../baseline/random.js'
-import { DECISION_DEFAULTS } from '../baseline/statistics.js'
+import { DECISION_DEFAULTS, requireQuantiles } from '../baseline/statistics.js'
 import { finiteAtLeast, FINITE, probability, requireNumber } from '../number-option.js'
 import type { SideComparisonOptions } from './compare-sides.js'
 import type { ComparisonSettings } from './types.js'
@@ -24,6 +24,8 @@ export interface DecisionOptions {
   readonly seed?: number
   /** Structural and behaviour changes count as a regression. Default false: they are reported only. */
   readonly failOnStructure?: boolean
+  /** Judge these quantiles per key, e.g. [0.5, 0.9, 0.99] (see `compareSamples`). Default: the median only. */
+  readonly quantiles?: readonly number[]
 }
 
 /**
@@ -45,6 +47,7 @@ export function resolveComparisonSettings(options: DecisionOptions, rounds: numb
     alpha: options.alpha ?? DECISION_DEFAULTS.alpha,
     seed: options.seed ?? DEFAULT_SEED,
     failOnStructure: options.failOnStructure ?? false,
+    ...(options.quantiles === undefined ? {} : { quantiles: requireQuantiles(options.quantiles, what) }),
   }
   requireNumber(settings.minRelativeEffect, options.minRelativeEffect === undefined && options.threshold !== undefined ? 'threshold' : 'minRelativeEffect', finiteAtLeast(0, 'a fraction ≥ 0', '0.1 (10%)'), what, 'must')
   requireNumber(settings.minAbsoluteEffectMs, 'minAbsoluteEffectMs', finiteAtLeast(0, 'a number of ms ≥ 0'), what, 'must')
@@ -62,6 +65,11 @@ export function resolveComparisonSettings(options: DecisionOptions, rounds: numb
  * ```
  */
 export function sideOptions(settings: ComparisonSettings, how: { readonly paired: boolean; readonly advisory: boolean }): SideComparisonOptions {
-  const { minRelativeEffect, minAbsoluteEffectMs, alpha, seed, failOnStructure } = settings
-  return { paired: how.paired, advisory: how.advisory, minRelativeEffect, minAbsoluteEffectMs, alpha, seed, failOnStructure }
+  const { minRelativeEffect, minAbsoluteEffectMs, alpha, seed, failOnStructure, quantiles, adaptive } = settings
+  return {
+    paired: how.paired, advisory: how.advisory, minRelativeEffect, minAbsoluteEffectMs, seed, failOnStructure,
+    // An adaptive comparison decides at the level of the look it stopped at, never the full budget.
+    alpha: adaptive?.lookAlpha ?? alpha,
+    ...(quantiles === undefined ? {} : { quantiles }),
+  }
 }

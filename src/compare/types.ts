@@ -95,6 +95,19 @@ export interface ComparisonSettings {
   readonly seed: number
   /** Structural changes fail the comparison (exit code 1). */
   readonly failOnStructure: boolean
+  /** The quantiles judged per key (`--quantiles`); absent: the median only. */
+  readonly quantiles?: readonly number[]
+  /**
+   * Only for `--rounds auto`: the sequential design. `rounds` is then the rounds actually run, and
+   * every verdict was taken at `lookAlpha`, the level of the look the comparison stopped at.
+   */
+  readonly adaptive?: {
+    readonly maxRounds: number
+    readonly looks: number
+    /** Every key's verdict settled before `maxRounds`. */
+    readonly settled: boolean
+    readonly lookAlpha: number
+  }
 }
 
 /** Counts over every scenario, and the outcome. */
