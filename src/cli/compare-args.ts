@@ -174,7 +174,7 @@ export function parseQuantiles(text: string, flag = '--quantiles'): number[] {
   return text.split(',').map((part) => {
     const word = part.trim()
     const percentile = /^p(\d+(?:\.\d+)?)$/i.exec(word)
-    const value = percentile ? Number(percentile[1]) / 100 : /^0?\.\d+$/.test(word) ? Number(word) : Number.NaN
+    const value = percentile ? Number((Number(percentile[1]) / 100).toPrecision(12)) : /^0?\.\d+$/.test(word) ? Number(word) : Number.NaN
     if (!(value > 0 && value < 1)) {
       throw new UsageError(`Failed to read ${flag} ${JSON.stringify(text)}: ${JSON.stringify(word)} is not a quantile. Please list percentiles such as p50,p90,p99 or fractions such as 0.5,0.9,0.99.`)
     }

@@ -32,6 +32,13 @@ describe('parseCompareArgs', () => {
     expect(() => parseCompareArgs([...LIVE, name, '1', old, '1'])).toThrow(`${old} is the older name of ${name}, and both are given`)
   })
 
+  test('--rounds auto with --max-rounds, and --quantiles as percentiles or fractions', () => {
+    expect(parseCompareArgs([...LIVE, '--rounds', 'auto', '--max-rounds', '40', '--quantiles', 'p50,p90,p99.9'])).toMatchObject({
+      rounds: 'auto', maxRounds: 40, quantiles: [0.5, 0.9, 0.999],
+    })
+    expect(parseCompareArgs([...LIVE, '--quantiles', '0.5, .99'])).toMatchObject({ quantiles: [0.5, 0.99] })
+  })
+
   test('stored results', () => {
     expect(parseCompareArgs(['--base-file', 'a.json', '--head-file', 'b.json#base', '--strict'])).toEqual({
       mode: 'files', baseFile: 'a.json', headFile: 'b.json#base', failOnStructure: false, strict: true, format: 'text',
@@ -72,6 +79,10 @@ describe('parseCompareArgs', () => {
     [[...LIVE, '--format', 'pdf'], /--format "pdf": expected one of text, markdown, json, html/],
     [[...LIVE, '--ready', 'tcp'], /--ready "tcp": expected http:<path> \(e\.g\. http:\/health\), log:<text> \(e\.g\. log:listening\) or port/],
     [[...LIVE, '--min-relative-effect', '10'], /--min-relative-effect "10": expected a percentage such as 10% or a fraction such as 0\.1/],
+    [[...LIVE, '--max-rounds', '40'], /--max-rounds bounds --rounds auto, and --rounds is not given/],
+    [[...LIVE, '--rounds', 'auto', '--max-rounds', '3'], /--max-rounds "3": expected a whole number of at least 5/],
+    [[...LIVE, '--quantiles', 'p50,p100'], /--quantiles "p50,p100": "p100" is not a quantile\. Please list percentiles such as p50,p90,p99/],
+    [[...LIVE, '--quantiles', '90'], /"90" is not a quantile/],
     [[...LIVE, '--threshold', '10'], /--threshold "10": expected a percentage such as 10% or a fraction such as 0\.1/],
   ])('%j: a readable error', (argv, message) => {
     expect(() => parseCompareArgs(argv)).toThrow(message)
