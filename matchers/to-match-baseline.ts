@@ -1,7 +1,7 @@
 import { dirname, resolve } from 'node:path'
 import type { MatcherState, SyncMatcherResult } from 'vitest'
 import { baselinePathFor, currentEnvironment, readBaselineFile, writeBaselineEntry } from '../src/baseline/baseline-file.js'
-import { compareWithBaseline, toBaselineEntry } from '../src/baseline/compare-baseline.js'
+import { compareWithBaseline, samplesToKeep, toBaselineEntry } from '../src/baseline/compare-baseline.js'
 import type { BaselineComparisonOptions } from '../src/baseline/compare-baseline.js'
 import { formatDurationTable, formatStructure } from '../src/report/comparison-tables.js'
 import { TraceSamples } from '../src/baseline/trace-samples.js'
@@ -55,7 +55,7 @@ export function toMatchBaseline(this: MatcherState, received: unknown, options: 
   const environment = currentEnvironment()
   const meta = taskMeta(this)
   if (updating(this)) {
-    writeBaselineEntry(file, currentTestName, toBaselineEntry(received, environment))
+    writeBaselineEntry(file, currentTestName, toBaselineEntry(received, environment, samplesToKeep(options.quantiles)))
     meta?.push({ file, test: currentTestName, recorded: true, operations: operationsOf(received), environment: { current: environment } })
     return { pass: !this.isNot, message: () => `Recorded the baseline of ${JSON.stringify(currentTestName)} in ${file}.` }
   }

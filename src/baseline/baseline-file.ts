@@ -30,7 +30,7 @@ export interface EnvironmentFingerprint {
 export interface BaselineKey {
   /** Spans with this key per run (the median over the recorded runs). */
   readonly count: number
-  /** Summed duration per run, ms, rounded to µs; at most 30. */
+  /** Summed duration per run, ms, rounded to µs; the last 30 runs (more when quantiles are judged). */
   readonly durationMs: readonly number[]
   /** Summed self time per run, ms, rounded to µs; at most 30. */
   readonly selfMs: readonly number[]

@@ -1,6 +1,6 @@
 import { compareKeys } from './compare-keys.js'
 import type { KeyDuration, KeyFigures, StructureChange } from './compare-keys.js'
-import { DECISION_DEFAULTS, median } from './statistics.js'
+import { DECISION_DEFAULTS, median, quantileMinSamples } from './statistics.js'
 import type { CompareOptions } from './statistics.js'
 import { MAX_SAMPLES_PER_KEY, roundMs, sameEnvironment } from './baseline-file.js'
 import type { BaselineEntry, BaselineKey, EnvironmentFingerprint } from './baseline-file.js'
@@ -37,15 +37,32 @@ export interface BaselineComparison {
   readonly failures: readonly string[]
 }
 
-/** Builds the entry `vitest -u` records for these samples. */
-export function toBaselineEntry(samples: TraceSamples, environment: EnvironmentFingerprint): BaselineEntry {
+/**
+ * How many samples per key a baseline keeps so that the quantiles asked can be judged against it:
+ * 30 for the median, more for a tail (p90 36, p99 368; see `quantileMinSamples`).
+ *
+ * @example
+ * ```ts
+ * samplesToKeep([0.5, 0.99]) // 368
+ * ```
+ */
+export function samplesToKeep(quantiles: readonly number[] | undefined): number {
+  const confidence = DECISION_DEFAULTS.confidence
+  return Math.max(MAX_SAMPLES_PER_KEY, ...(quantiles ?? []).map((q) => quantileMinSamples(q, confidence)))
+}
+
+/**
+ * Builds the entry `vitest -u` records for these samples, keeping the last `keep` runs of each
+ * key (default 30; see {@link samplesToKeep}).
+ */
+export function toBaselineEntry(samples: TraceSamples, environment: EnvironmentFingerprint, keep: number = MAX_SAMPLES_PER_KEY): BaselineEntry {
   const keys: Record<string, BaselineKey> = {}
   for (const [key, s] of samples.entries()) {
     keys[key] = {
       count: Math.round(median(s.count)),
-      durationMs: s.totalMs.slice(-MAX_SAMPLES_PER_KEY).map(roundMs),
-      selfMs: s.selfMs.slice(-MAX_SAMPLES_PER_KEY).map(roundMs),
-      criticalMs: s.criticalMs.slice(-MAX_SAMPLES_PER_KEY).map(roundMs),
+      durationMs: s.totalMs.slice(-keep).map(roundMs),
+      selfMs: s.selfMs.slice(-keep).map(roundMs),
+      criticalMs: s.criticalMs.slice(-keep).map(roundMs),
     }
   }
   return { runs: samples.runs, environment, keys }
