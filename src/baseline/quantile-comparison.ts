@@ -43,7 +43,7 @@ export interface QuantileComparison {
   readonly advice?: string
 }
 
-/** How {@link compareQuantile} decides: `compareSamples`' settings, alpha already split. */
+/** How {@link compareQuantiles} decides: `compareSamples`' settings, alpha already split. */
 export interface QuantileSettings {
   readonly alpha: number
   readonly confidence: number
@@ -73,48 +73,57 @@ export function quantileMinSamples(q: number, confidence: number): number {
 }
 
 /**
- * Compares quantile `q` of two samples: Harrell–Davis estimates of each side, and a bootstrap of
- * their ratio (resampling pairs together when paired, so shared drift stays out of the ratio).
- * 'slower' needs the bootstrap's two-sided p below `alpha` (the share of resampled ratios at or
- * below 1, doubled), the ratio at least 1 + `minRelativeEffect` and the difference at least
- * `minAbsoluteEffectMs`; 'unchanged' needs the interval inside the minimum-effect band or the
- * difference interval inside ±`minAbsoluteEffectMs`. A quantile the samples cannot support
- * ({@link quantileMinSamples}) is never given a verdict.
+ * Compares quantiles `qs` of two samples: Harrell–Davis estimates of each side, and a bootstrap of
+ * their ratios (resampling pairs together when paired, so shared drift stays out of the ratio;
+ * every quantile read off the same resamples). For each quantile, 'slower' needs the bootstrap's
+ * two-sided p below `alpha` (the share of resampled ratios at or below 1, doubled), the ratio at
+ * least 1 + `minRelativeEffect` and the difference at least `minAbsoluteEffectMs`; 'unchanged'
+ * needs the interval inside the minimum-effect band or the difference interval inside
+ * ±`minAbsoluteEffectMs`. A quantile the samples cannot support ({@link quantileMinSamples}) is
+ * never given a verdict.
  *
  * @example
  * ```ts
- * compareQuantile(base, head, 0.9, { alpha: 0.0033, confidence: 0.95, minRelativeEffect: 0.1,
+ * compareQuantiles(base, head, [0.9, 0.99], { alpha: 0.0033, confidence: 0.95, minRelativeEffect: 0.1,
  *   minAbsoluteEffectMs: 1, paired: false, resamples: 2000, random: createRandom() })
  * ```
  */
-export function compareQuantile(base: readonly number[], head: readonly number[], q: number, settings: QuantileSettings): QuantileComparison {
+export function compareQuantiles(base: readonly number[], head: readonly number[], qs: readonly number[], settings: QuantileSettings): QuantileComparison[] {
+  const count = Math.min(base.length, head.length)
+  const judged = qs.filter((q) => count >= quantileMinSamples(q, settings.confidence))
+  const boots = judged.length > 0 ? bootstrapQuantiles(base, head, judged, settings) : []
   const sortedBase = Float64Array.from(base).sort()
   const sortedHead = Float64Array.from(head).sort()
-  const baseValue = harrellDavis(sortedBase, q)
-  const headValue = harrellDavis(sortedHead, q)
-  const ratio = safeRatio(headValue, baseValue)
-  const minSamples = quantileMinSamples(q, settings.confidence)
-  const count = Math.min(base.length, head.length)
-  const common = { quantile: q, minSamples, base: baseValue, head: headValue, ratio, alpha: settings.alpha }
-  if (count < minSamples) {
-    return {
-      ...common, verdict: 'inconclusive', judged: false, ci: [Number.NaN, Number.NaN], pValue: Number.NaN,
-      advice: `${quantileLabel(q)} needs at least ${minSamples} samples a side to be judged (now ${count}).`,
+  return qs.map((q): QuantileComparison => {
+    const baseValue = harrellDavis(sortedBase, q)
+    const headValue = harrellDavis(sortedHead, q)
+    const ratio = safeRatio(headValue, baseValue)
+    const minSamples = quantileMinSamples(q, settings.confidence)
+    const common = { quantile: q, minSamples, base: baseValue, head: headValue, ratio, alpha: settings.alpha }
+    const boot = boots[judged.indexOf(q)]
+    if (boot === undefined) {
+      return {
+        ...common, verdict: 'inconclusive', judged: false, ci: [Number.NaN, Number.NaN], pValue: Number.NaN,
+        advice: `${quantileLabel(q)} needs at least ${minSamples} samples a side to be judged (now ${count}).`,
+      }
     }
-  }
-  const boot = bootstrapQuantile(base, head, q, settings)
-  const difference = headValue - baseValue
+    const verdict = decideQuantile(boot, ratio, headValue - baseValue, settings)
+    const [low, high] = boot.ratio
+    const result = { ...common, verdict, judged: true, ci: [low, high] satisfies [number, number], pValue: boot.pValue }
+    if (verdict !== 'inconclusive') return result
+    return { ...result, advice: `${quantileLabel(q)} changed ${signed(ratio - 1)} (CI ${signed(low - 1)} to ${signed(high - 1)}, p ${boot.pValue.toPrecision(2)}): more samples narrow the interval.` }
+  })
+}
+
+function decideQuantile(boot: QuantileBootstrap, ratio: number, difference: number, settings: QuantileSettings): QuantileVerdict {
   const upper = 1 + settings.minRelativeEffect
   const lower = 1 / upper
   const floor = settings.minAbsoluteEffectMs
   const [low, high] = boot.ratio
-  let verdict: QuantileVerdict = 'inconclusive'
-  if (boot.pValue < settings.alpha && low > 1 && ratio >= upper && difference >= floor) verdict = 'slower'
-  else if (boot.pValue < settings.alpha && high < 1 && ratio <= lower && difference <= -floor) verdict = 'faster'
-  else if ((low >= lower && high <= upper) || (boot.difference[0] > -floor && boot.difference[1] < floor)) verdict = 'unchanged'
-  const result = { ...common, verdict, judged: true, ci: [low, high] satisfies [number, number], pValue: boot.pValue }
-  if (verdict !== 'inconclusive') return result
-  return { ...result, advice: `${quantileLabel(q)} changed ${signed(ratio - 1)} (CI ${signed(low - 1)} to ${signed(high - 1)}, p ${boot.pValue.toPrecision(2)}): more samples narrow the interval.` }
+  if (boot.pValue < settings.alpha && low > 1 && ratio >= upper && difference >= floor) return 'slower'
+  if (boot.pValue < settings.alpha && high < 1 && ratio <= lower && difference <= -floor) return 'faster'
+  if ((low >= lower && high <= upper) || (boot.difference[0] > -floor && boot.difference[1] < floor)) return 'unchanged'
+  return 'inconclusive'
 }
 
 /**
@@ -156,7 +165,7 @@ interface QuantileBootstrap {
   readonly pValue: number
 }
 
-function bootstrapQuantile(base: readonly number[], head: readonly number[], q: number, settings: QuantileSettings): QuantileBootstrap {
+function bootstrapQuantiles(base: readonly number[], head: readonly number[], qs: readonly number[], settings: QuantileSettings): QuantileBootstrap[] {
   const { random, paired } = settings
   // The p-value is a share of resamples: it needs enough of them to get below alpha at all.
   const resamples = Math.max(settings.resamples, Math.ceil(20 / settings.alpha))
@@ -164,27 +173,32 @@ function bootstrapQuantile(base: readonly number[], head: readonly number[], q: 
   const headOrder = sortedOrder(head)
   const sortedBase = Float64Array.from(baseOrder, (i) => base[i] ?? Number.NaN)
   const sortedHead = Float64Array.from(headOrder, (i) => head[i] ?? Number.NaN)
-  const baseCdf = harrellDavisCdf(base.length, q)
-  const headCdf = harrellDavisCdf(head.length, q)
+  const cdfs = qs.map((q) => ({ base: harrellDavisCdf(base.length, q), head: harrellDavisCdf(head.length, q) }))
   const baseCounts = new Int32Array(base.length)
   const headCounts = paired ? baseCounts : new Int32Array(head.length)
-  const ratios = new Float64Array(resamples)
-  const differences = new Float64Array(resamples)
-  let atOrBelow = 0
-  let atOrAbove = 0
+  const ratios = qs.map(() => new Float64Array(resamples))
+  const differences = qs.map(() => new Float64Array(resamples))
+  const atOrBelow = qs.map(() => 0)
+  const atOrAbove = qs.map(() => 0)
   for (let r = 0; r < resamples; r++) {
     draw(baseCounts, random)
     if (!paired) draw(headCounts, random)
-    const b = resampledHarrellDavis(sortedBase, baseOrder, baseCounts, baseCdf)
-    const h = resampledHarrellDavis(sortedHead, headOrder, headCounts, headCdf)
-    const ratio = safeRatio(h, b)
-    ratios[r] = ratio
-    differences[r] = h - b
-    if (ratio <= 1) atOrBelow++
-    if (ratio >= 1) atOrAbove++
+    for (let k = 0; k < qs.length; k++) {
+      const cdf = cdfs[k] as { base: Float64Array; head: Float64Array }
+      const b = resampledHarrellDavis(sortedBase, baseOrder, baseCounts, cdf.base)
+      const h = resampledHarrellDavis(sortedHead, headOrder, headCounts, cdf.head)
+      const ratio = safeRatio(h, b)
+      ;(ratios[k] as Float64Array)[r] = ratio
+      ;(differences[k] as Float64Array)[r] = h - b
+      if (ratio <= 1) atOrBelow[k] = (atOrBelow[k] ?? 0) + 1
+      if (ratio >= 1) atOrAbove[k] = (atOrAbove[k] ?? 0) + 1
+    }
   }
-  const pValue = Math.min(1, (2 * (Math.min(atOrBelow, atOrAbove) + 1)) / (resamples + 1))
-  return { ratio: percentiles(ratios, settings.confidence), difference: percentiles(differences, settings.confidence), pValue }
+  return qs.map((_, k) => ({
+    ratio: percentiles(ratios[k] as Float64Array, settings.confidence),
+    difference: percentiles(differences[k] as Float64Array, settings.confidence),
+    pValue: Math.min(1, (2 * (Math.min(atOrBelow[k] ?? 0, atOrAbove[k] ?? 0) + 1)) / (resamples + 1)),
+  }))
 }
 
 function draw(counts: Int32Array, random: Random): void {

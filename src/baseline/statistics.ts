@@ -4,7 +4,7 @@ import { bootstrapPaired, bootstrapUnpaired } from './bootstrap.js'
 import type { BootstrapIntervals } from './bootstrap.js'
 import { median, robustCv } from './descriptive.js'
 import { createRandom, DEFAULT_SEED } from './random.js'
-import { compareQuantile, quantileLabel, quantileMinSamples, requireQuantiles } from './quantile-comparison.js'
+import { compareQuantiles as compareTails, quantileLabel, quantileMinSamples, requireQuantiles } from './quantile-comparison.js'
 import type { QuantileComparison } from './quantile-comparison.js'
 import { mannWhitneyU, safeRatio, wilcoxonSignedRank } from './rank-test.js'
 import { DECISION_DEFAULTS, samplesNeeded } from './sample-size.js'
@@ -155,10 +155,11 @@ function compareQuantiles(base: readonly number[], head: readonly number[], sett
   const judged = quantiles.filter((q) => count >= minSamplesOf(q, settings.confidence)).length
   const alpha = settings.alpha / Math.max(1, judged)
   const median = compareMedians(base, head, { ...settings, alpha })
-  const random = createRandom(settings.seed + 1)
+  const tails = quantiles.filter((q) => q !== 0.5)
+  const tailResults = compareTails(base, head, tails, { ...settings, alpha, random: createRandom(settings.seed + 1) })
   const results = quantiles.map((q): QuantileComparison => q === 0.5
     ? fromMedian(median, count, alpha)
-    : compareQuantile(base, head, q, { ...settings, alpha, random }))
+    : tailResults[tails.indexOf(q)] as QuantileComparison)
   const verdict = combine(results)
   const { advice: medianAdvice, ...rest } = median
   if (verdict !== 'inconclusive') return { ...rest, verdict, quantiles: results }
