@@ -15,7 +15,8 @@ export interface CriticalSegment {
 
 /**
  * The critical path of a trace: the chain of work that determined when `root` finished, as
- * segments in time order, each the self time of one span on that chain. Their durations add up to
+ * segments in time order, each the self time of one span on that chain. `root` defaults to the
+ * trace's earliest root, its entry span. Their durations add up to
  * the root's duration, so "where did the end-to-end time go" has one answer per span.
  *
  * Walks back from the root's end: the child that finished last (before the point reached) is what
@@ -30,7 +31,7 @@ export interface CriticalSegment {
  * for (const segment of criticalPath(treeOf(trace))) console.log(segment.span.name, segment.durationMs)
  * ```
  */
-export function criticalPath(tree: TraceView, root: CapturedSpan | undefined = firstRoot(tree)): CriticalSegment[] {
+export function criticalPath(tree: TraceView, root: CapturedSpan | undefined = tree.roots[0]): CriticalSegment[] {
   if (root === undefined) return []
   const segments: CriticalSegment[] = []
   walk(tree, root, root.end, segments, new Set())
@@ -82,14 +83,4 @@ function walk(tree: TraceView, span: CapturedSpan, until: bigint, out: CriticalS
 
 function push(out: CriticalSegment[], span: CapturedSpan, start: bigint, end: bigint): void {
   if (end > start) out.push({ span, start, end, durationMs: Number(end - start) / 1e6 })
-}
-
-// The trace's entry: the earliest span without a parent in the trace (the longest on a tie).
-function firstRoot(tree: TraceView): CapturedSpan | undefined {
-  let best: CapturedSpan | undefined
-  for (const span of tree.spans()) {
-    if (tree.parent(span) !== undefined) continue
-    if (best === undefined || span.start < best.start || (span.start === best.start && span.end > best.end)) best = span
-  }
-  return best
 }

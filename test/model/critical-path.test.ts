@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { criticalPath, criticalTimeMs } from '../../src/model/critical-path.js'
+import { TraceTree } from '../../src/model/trace-tree.js'
 import { treeOf } from '../../src/select/trace-trees.js'
 import { buildTrace } from '../fixtures/build-trace.js'
 import type { SpanSpec } from '../fixtures/build-trace.js'
@@ -49,6 +50,6 @@ describe('criticalPath', () => {
   })
 
   test('an empty tree has no path', () => {
-    expect(criticalPath({ spans: () => [], parent: () => undefined, children: () => [], spanById: () => undefined })).toEqual([])
+    expect(criticalPath(new TraceTree([]))).toEqual([])
   })
 })
