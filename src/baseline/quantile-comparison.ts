@@ -1,4 +1,6 @@
 import { UsageError } from '../errors.js'
+import { draw, percentileInterval, sortedOrder } from './bootstrap.js'
+import { signedPercent } from './descriptive.js'
 import { harrellDavis, harrellDavisCdf, resampledHarrellDavis } from './harrell-davis.js'
 import type { Random } from './random.js'
 import { safeRatio } from './rank-test.js'
@@ -111,7 +113,7 @@ export function compareQuantiles(base: readonly number[], head: readonly number[
     const [low, high] = boot.ratio
     const result = { ...common, verdict, judged: true, ci: [low, high] satisfies [number, number], pValue: boot.pValue }
     if (verdict !== 'inconclusive') return result
-    return { ...result, advice: `${quantileLabel(q)} changed ${signed(ratio - 1)} (CI ${signed(low - 1)} to ${signed(high - 1)}, p ${boot.pValue.toPrecision(2)}): more samples narrow the interval.` }
+    return { ...result, advice: `${quantileLabel(q)} changed ${signedPercent(ratio - 1)} (CI ${signedPercent(low - 1)} to ${signedPercent(high - 1)}, p ${boot.pValue.toPrecision(2)}): more samples narrow the interval.` }
   })
 }
 
@@ -195,37 +197,8 @@ function bootstrapQuantiles(base: readonly number[], head: readonly number[], qs
     }
   }
   return qs.map((_, k) => ({
-    ratio: percentiles(ratios[k] as Float64Array, settings.confidence),
-    difference: percentiles(differences[k] as Float64Array, settings.confidence),
+    ratio: percentileInterval(ratios[k] as Float64Array, settings.confidence),
+    difference: percentileInterval(differences[k] as Float64Array, settings.confidence),
     pValue: Math.min(1, (2 * (Math.min(atOrBelow[k] ?? 0, atOrAbove[k] ?? 0) + 1)) / (resamples + 1)),
   }))
-}
-
-function draw(counts: Int32Array, random: Random): void {
-  const n = counts.length
-  counts.fill(0)
-  for (let i = 0; i < n; i++) {
-    const index = Math.floor(random() * n)
-    counts[index] = (counts[index] ?? 0) + 1
-  }
-}
-
-function sortedOrder(values: readonly number[]): Int32Array {
-  return Int32Array.from(values, (_, i) => i).sort((a, b) => {
-    const x = values[a] ?? 0
-    const y = values[b] ?? 0
-    return x < y ? -1 : x > y ? 1 : a - b
-  })
-}
-
-function percentiles(values: Float64Array, confidence: number): readonly [number, number] {
-  values.sort()
-  const tail = Math.floor(((1 - confidence) / 2) * values.length)
-  return [values[tail] ?? Number.NaN, values[values.length - 1 - tail] ?? Number.NaN]
-}
-
-function signed(fraction: number): string {
-  if (!Number.isFinite(fraction)) return fraction > 0 ? '+∞%' : '−∞%'
-  const rounded = Math.round(fraction * 1000) / 10
-  return `${rounded >= 0 ? '+' : '−'}${Math.abs(rounded)}%`
 }

@@ -2,7 +2,7 @@ import { finiteAtLeast, FINITE, probability, requireNumber, wholeNumber } from '
 import { UsageError } from '../errors.js'
 import { bootstrapPaired, bootstrapUnpaired } from './bootstrap.js'
 import type { BootstrapIntervals } from './bootstrap.js'
-import { median, robustCv } from './descriptive.js'
+import { median, robustCv, signedPercent } from './descriptive.js'
 import { createRandom, DEFAULT_SEED } from './random.js'
 import { compareQuantiles as compareTails, quantileLabel, quantileMinSamples, requireQuantiles } from './quantile-comparison.js'
 import type { QuantileComparison } from './quantile-comparison.js'
@@ -322,10 +322,4 @@ function pairDifferences(base: readonly number[], head: readonly number[]): numb
 
 function percent(fraction: number): string {
   return `${Math.round(fraction * 100)}%`
-}
-
-function signedPercent(fraction: number): string {
-  if (!Number.isFinite(fraction)) return fraction > 0 ? '+∞%' : '−∞%'
-  const rounded = Math.round(fraction * 1000) / 10
-  return `${rounded >= 0 ? '+' : '−'}${Math.abs(rounded)}%`
 }

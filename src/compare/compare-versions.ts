@@ -118,64 +118,30 @@ export async function compareVersions(options: CompareVersionsOptions): Promise<
 
   const [baseService, headService] = await startBoth(base, head, name)
   try {
-    const runs = { base: new Map<string, Trace[][]>(), head: new Map<string, Trace[][]>() }
-    for (const scenario of names) {
-      runs.base.set(scenario, [])
-      runs.head.set(scenario, [])
-    }
-    const random = createRandom(settings.seed)
-    let baseFirstInPair = true
-    let done = 0
-    let played = 0
-    const playRound = async (round: number): Promise<void> => {
-      const measured = round >= warmup
-      const index = measured ? round - warmup : round
-      // Pairs of rounds run in opposite orders; which order comes first is drawn per pair.
-      if (index % 2 === 0) baseFirstInPair = random() < 0.5
-      const baseFirst = index % 2 === 0 ? baseFirstInPair : !baseFirstInPair
-      for (const scenario of names) {
-        const what = options.scenarios[scenario] as Scenarios[string]
-        const order = baseFirst ? (['base', 'head'] as const) : (['head', 'base'] as const)
-        for (const side of order) {
-          const service = side === 'base' ? baseService : headService
-          const samples = await service.measure(what, { runs: 1, warmup: 0, progress: false }).catch((error: unknown) => {
-            const when = measured ? `round ${index + 1} of ${auto ? `at most ${rounds}` : rounds}` : `warm-up round ${index + 1} of ${warmup}`
-            throw new Error(`Failed to run scenario ${JSON.stringify(scenario)} against the ${side} version (${when}): ${(error as Error).message}`, { cause: error })
-          })
-          if (measured) runs[side].get(scenario)?.push([...(samples.traces[0] ?? [])])
-        }
-        progress({ phase: measured ? 'measuring' : 'warmup', done: ++done, total, scenario })
-      }
-    }
+    const player = roundPlayer({ options, names, warmup, rounds, auto: looks !== undefined, seed: settings.seed, services: { base: baseService, head: headService }, progress, total })
     const environment = currentEnvironment()
     const compareAll = (at: ComparisonSettings): ScenarioComparison[] => names.map((scenario) => compareSides(scenario,
-      toSideSamples(new TraceSamples(runs.base.get(scenario) ?? []), environment),
-      toSideSamples(new TraceSamples(runs.head.get(scenario) ?? []), environment),
+      toSideSamples(new TraceSamples(player.runs.base.get(scenario) ?? []), environment),
+      toSideSamples(new TraceSamples(player.runs.head.get(scenario) ?? []), environment),
       sideOptions(at, { paired: true, advisory: false })))
-    for (; played < warmup; played++) await playRound(played)
+    await player.playTo(warmup)
     let final = settings
     if (looks === undefined) {
-      for (; played < warmup + rounds; played++) await playRound(played)
+      await player.playTo(warmup + rounds)
     } else {
-      const outcome = await runSequential(looks, async (target) => {
-        for (; played < warmup + target; played++) await playRound(played)
-      }, (look) => {
+      const outcome = await runSequential(looks, (target) => player.playTo(warmup + target), (look) => {
         const verdicts = compareAll({ ...settings, alpha: look.alpha }).flatMap((s) => s.durations.map((d) => d.comparison.verdict))
-        progress({ phase: 'measuring', done, total, verdicts: progressLine(verdicts) })
+        progress({ phase: 'measuring', done: player.done(), total, verdicts: progressLine(verdicts) })
         return verdicts.every(settled)
       })
-      final = {
-        ...settings,
-        rounds: outcome.look.runs,
-        adaptive: { maxRounds: rounds, looks: outcome.looks, settled: outcome.settled, lookAlpha: outcome.look.alpha },
-      }
+      final = { ...settings, rounds: outcome.look.runs, adaptive: { maxRounds: rounds, looks: outcome.looks, settled: outcome.settled, lookAlpha: outcome.look.alpha } }
     }
-    progress({ phase: 'analysing', done, total })
+    progress({ phase: 'analysing', done: player.done(), total })
     const scenarios: ScenarioComparison[] = compareAll(final).map((comparison) => ({
       ...comparison,
       representative: {
-        base: representativeRun(new TraceSamples(runs.base.get(comparison.name) ?? [])).map(toReportTrace),
-        head: representativeRun(new TraceSamples(runs.head.get(comparison.name) ?? [])).map(toReportTrace),
+        base: representativeRun(new TraceSamples(player.runs.base.get(comparison.name) ?? [])).map(toReportTrace),
+        head: representativeRun(new TraceSamples(player.runs.head.get(comparison.name) ?? [])).map(toReportTrace),
       },
     }))
     return {
@@ -191,6 +157,66 @@ export async function compareVersions(options: CompareVersionsOptions): Promise<
     }
   } finally {
     await Promise.all([baseService.stop(), headService.stop()])
+  }
+}
+
+interface RoundContext {
+  readonly options: CompareVersionsOptions
+  readonly names: readonly string[]
+  readonly warmup: number
+  readonly rounds: number
+  readonly auto: boolean
+  readonly seed: number
+  readonly services: { readonly base: Service; readonly head: Service }
+  readonly progress: (progress: ComparisonProgress) => void
+  readonly total: number
+}
+
+interface RoundPlayer {
+  /** Per side and scenario, the traces of each measured round. */
+  readonly runs: { readonly base: Map<string, Trace[][]>; readonly head: Map<string, Trace[][]> }
+  /** Plays rounds (warm-up ones first) until `count` have been played in all. */
+  playTo(count: number): Promise<void>
+  /** Scenario runs done so far, for progress. */
+  done(): number
+}
+
+// Plays rounds in a seeded, interleaved order: pairs of rounds run in opposite orders (ABBA or
+// BAAB), which order comes first drawn per pair, so drift and any advantage of going first cancel.
+function roundPlayer(context: RoundContext): RoundPlayer {
+  const { options, names, warmup, rounds, auto, services, progress, total } = context
+  const runs = { base: new Map<string, Trace[][]>(), head: new Map<string, Trace[][]>() }
+  for (const scenario of names) {
+    runs.base.set(scenario, [])
+    runs.head.set(scenario, [])
+  }
+  const random = createRandom(context.seed)
+  let baseFirstInPair = true
+  let done = 0
+  let played = 0
+  const playRound = async (round: number): Promise<void> => {
+    const measured = round >= warmup
+    const index = measured ? round - warmup : round
+    if (index % 2 === 0) baseFirstInPair = random() < 0.5
+    const baseFirst = index % 2 === 0 ? baseFirstInPair : !baseFirstInPair
+    for (const scenario of names) {
+      const what = options.scenarios[scenario] as Scenarios[string]
+      for (const side of baseFirst ? (['base', 'head'] as const) : (['head', 'base'] as const)) {
+        const samples = await services[side].measure(what, { runs: 1, warmup: 0, progress: false }).catch((error: unknown) => {
+          const when = measured ? `round ${index + 1} of ${auto ? `at most ${rounds}` : rounds}` : `warm-up round ${index + 1} of ${warmup}`
+          throw new Error(`Failed to run scenario ${JSON.stringify(scenario)} against the ${side} version (${when}): ${(error as Error).message}`, { cause: error })
+        })
+        if (measured) runs[side].get(scenario)?.push([...(samples.traces[0] ?? [])])
+      }
+      progress({ phase: measured ? 'measuring' : 'warmup', done: ++done, total, scenario })
+    }
+  }
+  return {
+    runs,
+    playTo: async (count) => {
+      for (; played < count; played++) await playRound(played)
+    },
+    done: () => done,
   }
 }
 
