@@ -4,7 +4,7 @@ import type { BaselineComparison, KeyDuration } from '../baseline/compare-baseli
 import { quantileLabel } from '../baseline/statistics.js'
 import type { QuantileComparison } from '../baseline/statistics.js'
 import { formatInterval, formatRatio } from './comparison/describe-comparison.js'
-import { escapeMarkdown } from './markdown.js'
+import { escapeMarkdown, markdownTable } from './markdown.js'
 import { textTable } from './text-table.js'
 import type { Align } from './text-table.js'
 
@@ -106,6 +106,24 @@ export function quantileCell(q: QuantileComparison | undefined): string {
   if (q === undefined) return '–'
   const values = `${formatMs(q.base)} → ${formatMs(q.head)}`
   return q.judged ? `${values} ${formatRatio(q.ratio)} ${q.verdict}` : `${values} not judged (needs ${q.minSamples} a side)`
+}
+
+/**
+ * The quantile table and the attribution lines as markdown blocks, for the PR comment and the job
+ * summary; none when the comparison judged medians only and no entry span changed.
+ *
+ * @example
+ * ```ts
+ * blocks.push(...quantileAndAttributionMarkdown(scenario, 'base', 'head'))
+ * ```
+ */
+export function quantileAndAttributionMarkdown(comparison: BaselineComparison, base: string, head: string): string[] {
+  const blocks: string[] = []
+  const quantiles = quantileTable(comparison.durations, base, head)
+  if (quantiles !== undefined) blocks.push(markdownTable(quantiles.header, quantiles.align, quantiles.rows.map(([key, ...cells]) => [escapeMarkdown(key ?? ''), ...cells])))
+  const why = attributionLines(comparison)
+  if (why.length > 0) blocks.push(why.map((line) => `- ${escapeMarkdown(line)}`).join('\n'))
+  return blocks
 }
 
 /**
