@@ -163,7 +163,7 @@ function compareQuantiles(base: readonly number[], head: readonly number[], sett
   const verdict = combine(results)
   const { advice: medianAdvice, ...rest } = median
   if (verdict !== 'inconclusive') return { ...rest, verdict, quantiles: results }
-  const advice = results.filter((r) => r.verdict === 'inconclusive' && r.advice !== undefined).map((r) => `${quantileLabel(r.quantile)}: ${r.advice ?? ''}`)
+  const advice = results.filter((r) => r.verdict === 'inconclusive' && r.advice !== undefined).map((r) => (r.advice ?? '').startsWith(quantileLabel(r.quantile)) ? r.advice ?? '' : `${quantileLabel(r.quantile)}: ${r.advice ?? ''}`)
   return { ...rest, verdict, quantiles: results, advice: advice.length > 0 ? advice.join(' ') : (medianAdvice ?? '') }
 }
 
