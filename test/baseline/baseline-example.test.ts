@@ -77,4 +77,11 @@ describe('examples/baseline against its committed baseline', () => {
     expect(why?.contributions[0]?.key).toBe('reports | SELECT prices | GET /report')
     expect(why?.contributions[0]?.deltaMs).toBeGreaterThan(15)
   })
+
+  test("runs: 'auto' with no baseline recorded for the test measures the maximum, as a recording should", async () => {
+    svc = await startService({ app: () => createReportApp({}), name: 'reports' })
+    const samples = await svc.measure('GET /report', { runs: 'auto', warmup: 0, adaptive: { firstLook: 5, batch: 5, maxRuns: 12 } })
+    expect(samples.runs).toBe(12)
+    expect(samples.sequential).toBeUndefined()
+  })
 })
