@@ -185,6 +185,8 @@ const REPORT_SCHEMA: Schema = object({
     samples: object({ base: sideSchema('base'), head: sideSchema('head') }),
     ...Object.fromEntries(['structure', 'attributes', 'durations', 'failures'].map((list) =>
       [list, labelled(array(anything), (path, root) => `scenario ${scenarioAt(root, path)} has no ${list} list`)])),
+    attribution: optional(labelled(array(object({ key: string, deltaMs: number, contributions: array(object({ key: string, deltaMs: number })), frequency: array(object({ key: string, before: number, after: number })) })),
+      (path, root) => `the attribution of scenario ${scenarioAt(root, path)} is malformed`)),
     representative: optional(labelled(object({ base: TRACES, head: TRACES }),
       (path, root) => `the representative traces of scenario ${scenarioAt(root, path)} are malformed`)),
   })), () => 'it has no scenarios list'),

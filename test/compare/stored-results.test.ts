@@ -24,6 +24,7 @@ beforeAll(async () => {
   await writeFile(path('neither.json'), '{"hello": 1}')
   await writeFile(path('future.json'), JSON.stringify({ ...fixtureReport(), schemaVersion: 99 }))
   await writeFile(path('broken-report.json'), JSON.stringify({ ...fixtureReport(), scenarios: [{ name: 'x', samples: { base: {}, head: {} } }] }))
+  await writeFile(path('bad-attribution.json'), JSON.stringify({ ...fixtureReport(), scenarios: fixtureReport().scenarios.map((sc) => ({ ...sc, attribution: [{ key: 'x' }] })) }))
   await writeFile(path('corrupt-baseline.json'), JSON.stringify({ schemaVersion: 1, tests: { t: { runs: 1 } } }))
 })
 afterAll(async () => {
@@ -94,6 +95,7 @@ describe('compareStoredResults', () => {
     ['neither.json', UsageError, /neither\.json: it is neither a tracewright comparison report nor a baseline file/],
     ['future.json', UsageError, /written by a newer tracewright \(schema 99; this version reads 2\)\. Please upgrade tracewright/],
     ['broken-report.json', UsageError, /the base samples of scenario "x" have no run count/],
+    ['bad-attribution.json', UsageError, /the attribution of scenario "get order" is malformed/],
     ['corrupt-baseline.json', BaselineError, /test "t" is malformed/],
     ['main.json#base', UsageError, /#base selects a side of a comparison report, and .*main\.json is a baseline file/],
   ])('%s: a readable error', (name, type, message) => {
