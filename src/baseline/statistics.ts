@@ -124,6 +124,8 @@ interface Estimate {
  * `minRelativeEffect`] or the difference interval strictly inside ±`minAbsoluteEffectMs`; with
  * fewer than 5 samples a side, only every possible difference being inside ±`minAbsoluteEffectMs`
  * counts. Anything else is 'inconclusive', with `advice` saying how many samples would decide.
+ * With `quantiles`, each quantile gets such a verdict (tails by a Harrell–Davis bootstrap) at
+ * `alpha` split between them, and the verdict combines them (see {@link Comparison.quantiles}).
  * docs/statistics.md explains the method and shows simulations of its error rates.
  *
  * @example
