@@ -69,8 +69,8 @@ export function describeSettings(report: ComparisonReport): string {
     ? `paired, ${settings.rounds} round${settings.rounds === 1 ? '' : 's'} in interleaved order (${settings.warmup} warm-up discarded)`
     : 'unpaired (stored results)'
   const adaptive = settings.adaptive === undefined ? '' : settings.adaptive.settled
-    ? ` (adaptive: every verdict settled after ${settings.adaptive.looks} look${settings.adaptive.looks === 1 ? '' : 's'}, at most ${settings.adaptive.maxRounds} rounds)`
-    : ` (adaptive: stopped at the maximum of ${settings.adaptive.maxRounds} rounds with verdicts open)`
+    ? `, adaptive: every verdict settled after ${settings.adaptive.looks} look${settings.adaptive.looks === 1 ? '' : 's'} (at most ${settings.adaptive.maxRounds} rounds)`
+    : `, adaptive: stopped at the maximum of ${settings.adaptive.maxRounds} rounds with verdicts open`
   const quantiles = settings.quantiles === undefined ? '' : `, quantiles ${settings.quantiles.map(quantileLabel).join('/')}`
   return `${how}${adaptive}, min effect ${formatPercent(settings.minRelativeEffect)} and ${settings.minAbsoluteEffectMs} ms${quantiles}`
 }
