@@ -9,6 +9,8 @@
 import type * as StatisticsModule from '../src/baseline/statistics.js'
 import type * as RandomModule from '../src/baseline/random.js'
 import type * as SimulationModule from '../src/baseline/simulated-samples.js'
+import type * as SequentialModule from '../src/baseline/sequential.js'
+import type { Look, SequentialPlan } from '../src/baseline/sequential.js'
 import type { CompareOptions, Verdict } from '../src/baseline/statistics.js'
 import type { NoiseScenario } from '../src/baseline/simulated-samples.js'
 
@@ -18,6 +20,7 @@ const GRID_TRIALS = 400
 const { compareSamples, samplesNeeded } = await load<typeof StatisticsModule>('statistics.js')
 const { createRandom } = await load<typeof RandomModule>('random.js')
 const { simulateSamples } = await load<typeof SimulationModule>('simulated-samples.js')
+const { sequentialLooks, runSequential } = await load<typeof SequentialModule>('sequential.js')
 
 type Rates = Record<Verdict, number> & { readonly covered: number; readonly msPerCall: number }
 
@@ -99,9 +102,130 @@ plans.forEach((plan, index) => {
   print(`| ${plan.paired ? 'paired' : 'unpaired'} | ${percent(plan.change)} | ${percent(plan.cv)} | ${percent(plan.minRelativeEffect)} | ${n} | ${percent(rates.slower)} | ${rates.slower >= 0.9 ? 'yes' : 'no'} |`)
 })
 
+await tailAndAdaptiveTargets()
+
 print()
 print(failed === 0 ? 'All acceptance targets met.' : `${failed} acceptance target${failed === 1 ? '' : 's'} FAILED.`)
 process.exitCode = failed === 0 ? 0 : 1
+
+// Issue 17: quantile verdicts, the tail case, adaptive runs. Each row is 1,000 trials or more.
+async function tailAndAdaptiveTargets(): Promise<void> {
+  const quantiles = [0.5, 0.9, 0.99]
+  print()
+  print(`## Quantiles and adaptive runs (${TRIALS} trials each; quantiles ${quantiles.join(', ')}, alpha 0.01 split between the judged ones)`)
+  print()
+  print('| scenario | rate measured | target | result |')
+  print('|---|--:|---|---|')
+  const row = (name: string, measured: string, requirement: string, met: boolean | undefined): void => {
+    if (met === false) failed++
+    print(`| ${name} | ${measured} | ${requirement} | ${met === undefined ? 'informative' : met ? 'pass' : '**FAIL**'} |`)
+  }
+  for (const [samples, seed] of [[60, 200_000], [368, 210_000]] as const) {
+    const rates = quantileRates({ samples, baseMs: 50, change: 0, cv: 0.2 }, quantiles, seed)
+    for (const q of quantiles) {
+      const judged = rates.judged[q] ?? 0
+      row(`A/A, ${samples} a side, CV 20%: false "slower" at p${q * 100}${judged === 0 ? ' (not judged: too few samples)' : ''}`, percent(rates.slower[q] ?? 0), 'slower ≤ 1%', (rates.slower[q] ?? 0) <= 0.01)
+    }
+    row(`A/A, ${samples} a side, CV 20%: false "slower" of the combined verdict`, percent(rates.combinedSlower), 'slower ≤ 1%', rates.combinedSlower <= 0.01)
+  }
+  const tail = { baseMs: 120, change: 0, cv: 0.175, tailShare: 0.1, tailFactor: 3 }
+  for (const [samples, seed, target] of [[60, 220_000, true], [120, 230_000, false], [368, 240_000, false]] as const) {
+    const rates = quantileRates({ ...tail, samples }, quantiles, seed)
+    const found = rates.tailSlower
+    const detail = quantiles.map((q) => `p${q * 100} ${percent(rates.slower[q] ?? 0)}${(rates.judged[q] ?? 0) === 0 ? ' (not judged)' : ''}`).join(', ')
+    row(`tail: 10% of head requests 3× slower, ${samples} a side: p90 or p99 "slower" (${detail})`, percent(found), target ? 'p90 or p99 slower ≥ 90%' : '–', target ? found >= 0.9 : undefined)
+  }
+  for (const [samples, change, seed] of [[3, 0, 250_000], [3, 1, 260_000]] as const) {
+    const rates = quantileRates({ samples, baseMs: 50, change, cv: 0.2 }, quantiles, seed)
+    const verdicts = rates.anyVerdict
+    row(`${samples} a side, ${percent(change)} slower: any quantile with a verdict`, percent(verdicts), 'never a verdict', verdicts === 0)
+  }
+  await adaptiveTargets(row)
+}
+
+async function adaptiveTargets(row: (name: string, measured: string, requirement: string, met: boolean | undefined) => void): Promise<void> {
+  const noise = { baseMs: 50, cv: 0.2 }
+  // The fixed design's power at +30% by runs a side, simulated once and read for any power asked.
+  const fixedPower = new Map<number, number>()
+  const fixedRunsFor = (power: number): number => {
+    for (let n = 10; n <= 60; n++) {
+      if (!fixedPower.has(n)) fixedPower.set(n, simulate({ ...noise, samples: n, change: 0.3 }, {}, TRIALS, 300_000 + n).slower)
+      if ((fixedPower.get(n) ?? 0) >= power) return n
+    }
+    return Number.POSITIVE_INFINITY
+  }
+  const fixed95 = fixedRunsFor(0.95)
+  row('fixed design, +30% median, CV 20%: fewest runs a side with power ≥ 95%', `${fixed95} runs (power ${percent(fixedPower.get(fixed95) ?? 0)})`, '–', undefined)
+  const plans: readonly (SequentialPlan & { readonly name: string; readonly target: boolean })[] = [
+    { name: 'first look 6, every 2, at most 30', firstLook: 6, batch: 2, maxRuns: 30, target: true },
+    { name: 'the default: every 10, at most 60', target: false },
+  ]
+  for (const [index, plan] of plans.entries()) {
+    const looks = sequentialLooks(plan)
+    const aa = await adaptiveRates({ ...noise, change: 0 }, looks, 2 * TRIALS, 400_000 + 1000 * index)
+    row(`adaptive (${plan.name}), A/A: false "slower" (${2 * TRIALS} trials; "faster" ${percent(aa.faster)})`, percent(aa.slower), 'slower ≤ 1%', aa.slower <= 0.01)
+    const power = await adaptiveRates({ ...noise, change: 0.3 }, looks, TRIALS, 500_000 + 1000 * index)
+    // "The runs the fixed design needs for the same power": the fixed n reaching the power the
+    // adaptive design reached; the share of the 95%-power fixed n is printed beside it.
+    const same = fixedRunsFor(power.slower)
+    const share = power.meanRuns / same
+    row(`adaptive (${plan.name}), +30% median, CV 20%: power; mean runs (share of the fixed design's ${same} runs for that power; ${percent(power.meanRuns / fixed95)} of its ${fixed95} for 95%)`,
+      `${percent(power.slower)}; ${power.meanRuns.toFixed(1)} runs (${percent(share)})`,
+      plan.target ? 'power ≥ 95%, mean runs ≤ 60% of fixed' : '–', plan.target ? power.slower >= 0.95 && share <= 0.6 : undefined)
+  }
+}
+
+interface QuantileRates {
+  readonly slower: Record<number, number>
+  readonly judged: Record<number, number>
+  readonly combinedSlower: number
+  readonly tailSlower: number
+  readonly anyVerdict: number
+}
+
+function quantileRates(scenario: NoiseScenario, quantiles: readonly number[], seed: number): QuantileRates {
+  const random = createRandom(seed)
+  const slower: Record<number, number> = {}
+  const judged: Record<number, number> = {}
+  let combinedSlower = 0
+  let tailSlower = 0
+  let anyVerdict = 0
+  for (let trial = 0; trial < TRIALS; trial++) {
+    const { base, head } = simulateSamples(scenario, random)
+    const result = compareSamples(base, head, { quantiles, seed: trial })
+    for (const q of result.quantiles ?? []) {
+      if (q.verdict === 'slower') slower[q.quantile] = (slower[q.quantile] ?? 0) + 1
+      if (q.judged) judged[q.quantile] = (judged[q.quantile] ?? 0) + 1
+    }
+    if (result.verdict === 'slower') combinedSlower++
+    if (result.quantiles?.some((q) => q.quantile > 0.5 && q.verdict === 'slower')) tailSlower++
+    if (result.quantiles?.some((q) => q.verdict !== 'inconclusive')) anyVerdict++
+  }
+  const share = (counts: Record<number, number>): Record<number, number> => Object.fromEntries(quantiles.map((q) => [q, (counts[q] ?? 0) / TRIALS]))
+  return { slower: share(slower), judged: share(judged), combinedSlower: combinedSlower / TRIALS, tailSlower: tailSlower / TRIALS, anyVerdict: anyVerdict / TRIALS }
+}
+
+async function adaptiveRates(scenario: Omit<NoiseScenario, 'samples'>, looks: readonly Look[], trials: number, seed: number): Promise<{ slower: number; faster: number; meanRuns: number }> {
+  const random = createRandom(seed)
+  const maxRuns = looks.at(-1)?.runs ?? 0
+  let slower = 0
+  let faster = 0
+  let runs = 0
+  for (let trial = 0; trial < trials; trial++) {
+    // Draw the most a trial can use; the design only ever sees the first `look.runs` of it.
+    const { base, head } = simulateSamples({ ...scenario, samples: maxRuns }, random)
+    const last: { verdict: Verdict } = { verdict: 'inconclusive' }
+    // The same driver measure({ runs: 'auto' }) uses; here "measuring" a look is taking a prefix.
+    const outcome = await runSequential(looks, () => {}, (look) => {
+      last.verdict = compareSamples(base.slice(0, look.runs), head.slice(0, look.runs), { alpha: look.alpha, seed: trial }).verdict
+      return last.verdict !== 'inconclusive'
+    })
+    if (last.verdict === 'slower') slower++
+    if (last.verdict === 'faster') faster++
+    runs += outcome.look.runs
+  }
+  return { slower: slower / trials, faster: faster / trials, meanRuns: runs / trials }
+}
 
 function simulate(scenario: NoiseScenario, options: CompareOptions, trials: number, seed: number): Rates {
   const random = createRandom(seed)

@@ -1,7 +1,7 @@
 import { dirname, relative, resolve } from 'node:path'
 import type { MatcherState, SyncMatcherResult } from 'vitest'
 import { baselinePathFor, currentEnvironment, readBaselineFile, writeBaselineEntry } from '../src/baseline/baseline-file.js'
-import { compareWithBaseline, toBaselineEntry } from '../src/baseline/compare-baseline.js'
+import { compareWithBaseline, samplesToKeep, toBaselineEntry } from '../src/baseline/compare-baseline.js'
 import type { BaselineComparisonOptions } from '../src/baseline/compare-baseline.js'
 import { formatDurationTable, formatStructure } from '../src/report/comparison-tables.js'
 import { TraceSamples } from '../src/baseline/trace-samples.js'
@@ -40,6 +40,7 @@ function operationsOf(samples: TraceSamples): Record<string, OperationFigures> {
  * const samples = await svc.measure('GET /orders/42', { runs: 30 })
  * expect(samples).toMatchBaseline()
  * expect(samples).toMatchBaseline({ allowVarying: ['cache'], minRelativeEffect: 0.2 })
+ * expect(samples).toMatchBaseline({ quantiles: [0.5, 0.9, 0.99] }) // tail regressions too
  * ```
  */
 export function toMatchBaseline(this: MatcherState, received: unknown, options: MatchBaselineOptions = {}): SyncMatcherResult {
@@ -54,7 +55,7 @@ export function toMatchBaseline(this: MatcherState, received: unknown, options: 
   const environment = currentEnvironment()
   const meta = taskMeta(this)
   if (updating(this)) {
-    writeBaselineEntry(file, currentTestName, toBaselineEntry(received, environment))
+    writeBaselineEntry(file, currentTestName, toBaselineEntry(received, environment, samplesToKeep(options.quantiles)))
     meta?.push({ file, test: currentTestName, recorded: true, operations: operationsOf(received), environment: { current: environment } })
     return { pass: !this.isNot, message: () => `Recorded the baseline of ${JSON.stringify(currentTestName)} in ${file}.` }
   }
@@ -78,7 +79,7 @@ export function toMatchBaseline(this: MatcherState, received: unknown, options: 
       const structural = comparison.structure.filter((c) => !c.allowed).length
       const slower = comparison.durations.filter((d) => d.comparison.verdict === 'slower').length
       lines.push(`Expected: ${isNot ? 'a difference from' : 'the same structure as, and no slower than,'} the baseline in ${file}`)
-      lines.push(`Received: ${structural} structural change${structural === 1 ? '' : 's'}, ${slower} slower span key${slower === 1 ? '' : 's'} (${received.runs} runs against ${baseline.runs})`)
+      lines.push(`Received: ${structural} structural change${structural === 1 ? '' : 's'}, ${slower} slower span key${slower === 1 ? '' : 's'} (${received.runs} runs${describeSequential(received)} against ${baseline.runs})`)
       if (comparison.structure.length) lines.push('', 'Structure (spans per run):', ...formatStructure(comparison))
       const table = formatDurationTable(comparison)
       if (table.length) lines.push('', 'Durations:', ...table)
@@ -98,6 +99,14 @@ export function toMatchBaseline(this: MatcherState, received: unknown, options: 
 export function recordCommand(testPath: string): string {
   const file = relative(process.cwd(), testPath) || testPath
   return `npx vitest run ${file.includes(' ') ? JSON.stringify(file) : file} -u`
+}
+
+function describeSequential(samples: TraceSamples): string {
+  const design = samples.sequential
+  if (design === undefined) return ''
+  return design.settled
+    ? `, adaptive: settled after ${design.looks} look${design.looks === 1 ? '' : 's'}, decided at alpha ${design.alpha.toPrecision(2)}`
+    : `, adaptive: reached the maximum of ${design.maxRuns} runs, decided at alpha ${design.alpha.toPrecision(2)}`
 }
 
 function describeEnv(env: { cpu: string; cores: number; node: string; os: string }): string {

@@ -4,7 +4,7 @@ import {
 import { cpus } from 'node:os'
 import { basename, dirname, join } from 'node:path'
 import { BaselineError } from '../errors.js'
-import { array, describeProblem, findProblem, finite, isObject, labelled, number, object, record, schemaVersionProblem, string } from '../schema.js'
+import { array, describeProblem, findProblem, finite, isObject, labelled, number, object, optional, record, schemaVersionProblem, string } from '../schema.js'
 import type { PathStep, Schema } from '../schema.js'
 
 /** How long a writer waits for another process's lock on the same baseline file. */
@@ -30,10 +30,15 @@ export interface EnvironmentFingerprint {
 export interface BaselineKey {
   /** Spans with this key per run (the median over the recorded runs). */
   readonly count: number
-  /** Summed duration per run, ms, rounded to µs; at most 30. */
+  /** Summed duration per run, ms, rounded to µs; the last 30 runs (more when quantiles are judged). */
   readonly durationMs: readonly number[]
   /** Summed self time per run, ms, rounded to µs; at most 30. */
   readonly selfMs: readonly number[]
+  /**
+   * Summed time on the critical path per run, ms, rounded to µs; at most 30. Absent from
+   * baselines recorded before tracewright measured it: attribution then has nothing to compare.
+   */
+  readonly criticalMs?: readonly number[]
 }
 
 export interface BaselineEntry {
@@ -104,7 +109,7 @@ const BASELINE_SCHEMA: Schema = object({
   tests: labelled(record(labelled(object({
     runs: number,
     environment: FINGERPRINT_SCHEMA,
-    keys: record(labelled(object({ count: number, durationMs: array(finite()), selfMs: array(finite()) }),
+    keys: record(labelled(object({ count: number, durationMs: array(finite()), selfMs: array(finite()), criticalMs: optional(array(finite())) }),
       (path) => `key ${quoted(path[3])} of test ${quoted(path[1])} is malformed`)),
   }), (path) => `test ${quoted(path[1])} is malformed`)), () => 'it has no tests'),
 })

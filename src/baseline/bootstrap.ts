@@ -91,9 +91,16 @@ export function bootstrapPaired(base: readonly number[], head: readonly number[]
   return { ratio: percentileInterval(ratios, options.confidence), difference: percentileInterval(differences, options.confidence) }
 }
 
-// One bootstrap resample as multiplicities: counts[i] is how often element i was drawn. Drawing
-// n indices and counting them is O(n) and needs no copy or sort of the resample.
-function draw(counts: Int32Array, random: Random): Int32Array {
+/**
+ * One bootstrap resample as multiplicities: counts[i] is how often element i was drawn. Drawing
+ * n indices and counting them is O(n) and needs no copy or sort of the resample.
+ *
+ * @example
+ * ```ts
+ * draw(new Int32Array(30), createRandom(1)) // 30 counts summing to 30
+ * ```
+ */
+export function draw(counts: Int32Array, random: Random): Int32Array {
   const n = counts.length
   counts.fill(0)
   for (let i = 0; i < n; i++) {
@@ -128,8 +135,16 @@ function identityOrder(length: number): Int32Array {
   return Int32Array.from({ length }, (_, i) => i)
 }
 
-function sortedOrder(values: Float64Array): Int32Array {
-  const order = Int32Array.from(values, (_, i) => i)
+/**
+ * The indices of `values` in ascending order of value (ties by index).
+ *
+ * @example
+ * ```ts
+ * sortedOrder([3, 1, 2]) // Int32Array [1, 2, 0]
+ * ```
+ */
+export function sortedOrder(values: ArrayLike<number>): Int32Array {
+  const order = Int32Array.from({ length: values.length }, (_, i) => i)
   return order.sort((a, b) => {
     const x = values[a] ?? 0
     const y = values[b] ?? 0
@@ -137,9 +152,17 @@ function sortedOrder(values: Float64Array): Int32Array {
   })
 }
 
-// Equal-tailed percentile interval read off the sorted resampled statistics at whole order
-// statistics, so infinite ratios (a base of 0 ms) never meet in an interpolation as ∞ − ∞.
-function percentileInterval(statistics: Float64Array, confidence: number): readonly [number, number] {
+/**
+ * Equal-tailed percentile interval read off the sorted resampled statistics at whole order
+ * statistics, so infinite ratios (a base of 0 ms) never meet in an interpolation as ∞ − ∞. Sorts
+ * `statistics` in place.
+ *
+ * @example
+ * ```ts
+ * percentileInterval(resampledRatios, 0.95) // [low, high]
+ * ```
+ */
+export function percentileInterval(statistics: Float64Array, confidence: number): readonly [number, number] {
   statistics.sort()
   const tail = Math.floor(((1 - confidence) / 2) * statistics.length)
   return [statistics[tail] ?? Number.NaN, statistics[statistics.length - 1 - tail] ?? Number.NaN]

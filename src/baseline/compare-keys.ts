@@ -1,3 +1,5 @@
+import { attributeCriticalPath, isEntryKey } from './attribution.js'
+import type { CriticalPathAttribution } from './attribution.js'
 import { compareSamples } from './statistics.js'
 import type { CompareOptions, Comparison } from './statistics.js'
 
@@ -27,6 +29,8 @@ export interface KeyDuration {
 export interface KeyFigures {
   readonly count: number
   readonly durationMs: readonly number[]
+  /** Time on the critical path per run, ms, for attribution (absent in older files). */
+  readonly criticalMs?: readonly number[]
 }
 
 /** How {@link compareKeys} decides; the statistics options go to {@link compareSamples} as they are. */
@@ -43,12 +47,19 @@ export interface KeyComparisonOptions extends Omit<CompareOptions, 'alpha'> {
 export interface KeyComparison {
   readonly structure: readonly StructureChange[]
   readonly durations: readonly KeyDuration[]
+  /**
+   * For each entry span (a trace root) that got slower or faster: which spans of its critical
+   * path explain it, and which run more or less often. Empty when no entry span changed.
+   */
+  readonly attribution: readonly CriticalPathAttribution[]
 }
 
 /**
  * The one comparison of two sides span key by span key, shared by baselines and `tracewright
  * compare`. Over the union of keys: a key only one side has, or whose spans per run differ, is a
  * structure change; a key both sides timed gets a duration verdict from {@link compareSamples}.
+ * An entry span that got slower or faster is explained from the critical path of each side
+ * ({@link attributeCriticalPath}).
  *
  * One test per key: at 1% each, twenty unchanged keys would raise a false alarm in one build of
  * six, so `alpha` is split evenly between the keys actually tested (Bonferroni), which keeps the
@@ -88,5 +99,9 @@ export function compareKeys(
     key,
     comparison: compareSamples((base[key] as KeyFigures).durationMs, (head[key] as KeyFigures).durationMs, compareOptions),
   }))
-  return { structure, durations }
+  const attribution = durations
+    .filter((d) => isEntryKey(d.key) && (d.comparison.verdict === 'slower' || d.comparison.verdict === 'faster'))
+    .map((d) => attributeCriticalPath(base, head, d.key))
+    .filter((a): a is CriticalPathAttribution => a !== undefined)
+  return { structure, durations, attribution }
 }

@@ -68,3 +68,17 @@ export function robustCv(values: ArrayLike<number>): number {
 function midpoint(a: number, b: number): number {
   return a === b ? a : a / 2 + b / 2
 }
+
+/**
+ * A relative change as a signed percentage to one decimal: `+12.5%`, `−3%`, `+∞%`.
+ *
+ * @example
+ * ```ts
+ * signedPercent(0.125) // '+12.5%'
+ * ```
+ */
+export function signedPercent(fraction: number): string {
+  if (!Number.isFinite(fraction)) return fraction > 0 ? '+∞%' : '−∞%'
+  const rounded = Math.round(fraction * 1000) / 10
+  return `${rounded >= 0 ? '+' : '−'}${Math.abs(rounded)}%`
+}

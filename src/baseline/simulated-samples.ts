@@ -17,6 +17,13 @@ export interface NoiseScenario {
   readonly cv: number
   /** Coefficient of variation of the per-round drift shared by both sides. Default 0. */
   readonly sharedCv?: number
+  /**
+   * A tail regression on top of `change`: this share of head samples (0.1 for 10% of requests)
+   * is `tailFactor` times slower, as when a lock makes some requests wait. Default none.
+   */
+  readonly tailShare?: number
+  /** How much slower the tail share of head samples is, e.g. 3. Default 1. */
+  readonly tailFactor?: number
 }
 
 /**
@@ -38,7 +45,8 @@ export function simulateSamples(scenario: NoiseScenario, random: Random): { base
   for (let i = 0; i < scenario.samples; i++) {
     const round = scenario.baseMs * drift()
     base.push(round * noise())
-    head.push(round * (1 + scenario.change) * noise())
+    const tail = random() < (scenario.tailShare ?? 0) ? (scenario.tailFactor ?? 1) : 1
+    head.push(round * (1 + scenario.change) * tail * noise())
   }
   return { base, head }
 }

@@ -2,14 +2,18 @@ import { finiteAtLeast, FINITE, probability, requireNumber, wholeNumber } from '
 import { UsageError } from '../errors.js'
 import { bootstrapPaired, bootstrapUnpaired } from './bootstrap.js'
 import type { BootstrapIntervals } from './bootstrap.js'
-import { median, robustCv } from './descriptive.js'
+import { median, robustCv, signedPercent } from './descriptive.js'
 import { createRandom, DEFAULT_SEED } from './random.js'
+import { compareQuantiles as compareTails, quantileLabel, quantileMinSamples, requireQuantiles } from './quantile-comparison.js'
+import type { QuantileComparison } from './quantile-comparison.js'
 import { mannWhitneyU, safeRatio, wilcoxonSignedRank } from './rank-test.js'
 import { DECISION_DEFAULTS, samplesNeeded } from './sample-size.js'
 
 export { median } from './descriptive.js'
 export { DECISION_DEFAULTS, samplesNeeded } from './sample-size.js'
 export type { SampleSizeOptions } from './sample-size.js'
+export { quantileLabel, quantileMinSamples, requireQuantiles } from './quantile-comparison.js'
+export type { QuantileComparison } from './quantile-comparison.js'
 
 /**
  * What a duration comparison concluded about head relative to base: 'slower' and 'faster' are
@@ -43,6 +47,15 @@ export interface CompareOptions {
   readonly resamples?: number
   /** Seed of the resampling, so the same samples always give the same verdict. */
   readonly seed?: number
+  /**
+   * Judge these quantiles instead of the median alone, e.g. `[0.5, 0.9, 0.99]`: a lock that makes
+   * 10% of requests 3× slower barely moves the median but moves p95 and p99. Each gets its own
+   * verdict (`quantiles` of the result), `alpha` is split between the quantiles the samples can
+   * judge, and the verdict is 'slower' when any of them is. A quantile with too few samples
+   * ({@link quantileMinSamples}: p90 needs 36 a side, p99 368) gets no verdict. Default: the
+   * median only.
+   */
+  readonly quantiles?: readonly number[]
 }
 
 /**
@@ -71,6 +84,13 @@ export interface Comparison {
   readonly samples: { readonly base: number; readonly head: number }
   /** Only when inconclusive: how to get a conclusive answer. */
   readonly advice?: string
+  /**
+   * Only with the `quantiles` option: one verdict per quantile, in the order asked. `verdict` then
+   * combines them ('slower' if any quantile is slower, 'faster' if any is faster and none slower,
+   * 'unchanged' only when every quantile was judged unchanged), while `ratio`, `ci` and `pValue`
+   * still describe the median.
+   */
+  readonly quantiles?: readonly QuantileComparison[]
 }
 
 interface Settings {
@@ -81,6 +101,7 @@ interface Settings {
   readonly paired: boolean
   readonly resamples: number
   readonly seed: number
+  readonly quantiles: readonly number[] | undefined
 }
 
 interface Estimate {
@@ -103,6 +124,8 @@ interface Estimate {
  * `minRelativeEffect`] or the difference interval strictly inside ±`minAbsoluteEffectMs`; with
  * fewer than 5 samples a side, only every possible difference being inside ±`minAbsoluteEffectMs`
  * counts. Anything else is 'inconclusive', with `advice` saying how many samples would decide.
+ * With `quantiles`, each quantile gets such a verdict (tails by a Harrell–Davis bootstrap) at
+ * `alpha` split between them, and the verdict combines them (see {@link Comparison.quantiles}).
  * docs/statistics.md explains the method and shows simulations of its error rates.
  *
  * @example
@@ -118,6 +141,50 @@ export function compareSamples(base: readonly number[], head: readonly number[],
   if (settings.paired && base.length !== head.length) {
     throw new UsageError(`Failed to compare samples: a paired comparison needs one head sample per base sample, but there are ${base.length} base and ${head.length} head samples. Please measure both sides in the same rounds, or pass \`paired: false\`.`)
   }
+  return settings.quantiles === undefined ? compareMedians(base, head, settings) : compareQuantiles(base, head, settings, settings.quantiles)
+}
+
+// The fewest samples a side at which a quantile can get a verdict; the median's rule is the
+// rank test's.
+function minSamplesOf(q: number, confidence: number): number {
+  return q === 0.5 ? DECISION_DEFAULTS.minSamples : quantileMinSamples(q, confidence)
+}
+
+// Every asked quantile judged on its own at alpha split between those the samples can judge
+// (one that cannot be judged spends none of it); p50 is the median comparison itself.
+function compareQuantiles(base: readonly number[], head: readonly number[], settings: Settings, quantiles: readonly number[]): Comparison {
+  const count = Math.min(base.length, head.length)
+  const judged = quantiles.filter((q) => count >= minSamplesOf(q, settings.confidence)).length
+  const alpha = settings.alpha / Math.max(1, judged)
+  const median = compareMedians(base, head, { ...settings, alpha })
+  const tails = quantiles.filter((q) => q !== 0.5)
+  const tailResults = compareTails(base, head, tails, { ...settings, alpha, random: createRandom(settings.seed + 1) })
+  const results = quantiles.map((q): QuantileComparison => q === 0.5
+    ? fromMedian(median, count, alpha)
+    : tailResults[tails.indexOf(q)] as QuantileComparison)
+  const verdict = combine(results)
+  const { advice: medianAdvice, ...rest } = median
+  if (verdict !== 'inconclusive') return { ...rest, verdict, quantiles: results }
+  const advice = results.filter((r) => r.verdict === 'inconclusive' && r.advice !== undefined).map((r) => (r.advice ?? '').startsWith(quantileLabel(r.quantile)) ? r.advice ?? '' : `${quantileLabel(r.quantile)}: ${r.advice ?? ''}`)
+  return { ...rest, verdict, quantiles: results, advice: advice.length > 0 ? advice.join(' ') : (medianAdvice ?? '') }
+}
+
+function fromMedian(median: Comparison, count: number, alpha: number): QuantileComparison {
+  const judged = count >= DECISION_DEFAULTS.minSamples || median.verdict !== 'inconclusive'
+  const result = {
+    quantile: 0.5, verdict: median.verdict, judged, minSamples: DECISION_DEFAULTS.minSamples,
+    base: median.baseMedian, head: median.headMedian, ratio: median.ratio, ci: median.ci, pValue: median.pValue, alpha,
+  }
+  return median.advice === undefined ? result : { ...result, advice: median.advice }
+}
+
+function combine(results: readonly QuantileComparison[]): Verdict {
+  if (results.some((r) => r.verdict === 'slower')) return 'slower'
+  if (results.some((r) => r.verdict === 'faster')) return 'faster'
+  return results.length > 0 && results.every((r) => r.verdict === 'unchanged') ? 'unchanged' : 'inconclusive'
+}
+
+function compareMedians(base: readonly number[], head: readonly number[], settings: Settings): Comparison {
   const baseMedian = median(base)
   const headMedian = median(head)
   const estimate = settings.paired ? estimatePaired(base, head, settings) : estimateUnpaired(base, head, baseMedian, headMedian, settings)
@@ -208,7 +275,7 @@ function advise(count: number, estimate: Estimate, settings: Settings): string {
   const [low, high] = estimate.intervals.ratio
   const observed = `${signedPercent(estimate.ratio - 1)} (${percent(settings.confidence)} CI ${signedPercent(low - 1)} to ${signedPercent(high - 1)}, p ${estimate.pValue.toPrecision(2)})`
   const threshold = settings.minRelativeEffect > 0 ? `the ${effect} minimum effect` : 'no change'
-  return `The change is ${observed}, too close to ${threshold} to call. More ${unit} narrow the interval, but a change this close to the threshold may stay inconclusive.`
+  return `The change is ${observed}, too close to ${threshold} to call. More ${unit} narrow the interval, but a change this close to the minimum effect may stay inconclusive.`
 }
 
 function resolveSettings(options: CompareOptions): Settings {
@@ -223,6 +290,7 @@ function resolveSettings(options: CompareOptions): Settings {
     paired: options.paired ?? false,
     resamples: options.resamples ?? DECISION_DEFAULTS.resamples,
     seed: options.seed ?? DEFAULT_SEED,
+    quantiles: options.quantiles === undefined ? undefined : requireQuantiles(options.quantiles, 'compare samples'),
   }
   const action = 'compare samples'
   requireNumber(settings.minRelativeEffect, 'minRelativeEffect', finiteAtLeast(0, 'a fraction ≥ 0', '0.1 for 10%'), action)
@@ -256,10 +324,4 @@ function pairDifferences(base: readonly number[], head: readonly number[]): numb
 
 function percent(fraction: number): string {
   return `${Math.round(fraction * 100)}%`
-}
-
-function signedPercent(fraction: number): string {
-  if (!Number.isFinite(fraction)) return fraction > 0 ? '+∞%' : '−∞%'
-  const rounded = Math.round(fraction * 1000) / 10
-  return `${rounded >= 0 ? '+' : '−'}${Math.abs(rounded)}%`
 }

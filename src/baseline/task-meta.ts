@@ -53,8 +53,11 @@ const KEY_DURATION = object({
     headMedian: number,
     ci: both(array(number), rule('two bounds', (v) => Array.isArray(v) && v.length === 2)),
     advice: optional(string),
+    quantiles: optional(array(object({ quantile: number, verdict: string, judged: boolean, minSamples: number, base: number, head: number, ratio: number }))),
   }),
 })
+
+const ATTRIBUTION = object({ key: string, baseMs: number, headMs: number, deltaMs: number, contributions: array(object({ key: string, deltaMs: number })), frequency: array(object({ key: string, before: number, after: number })) })
 
 /**
  * The shape of a {@link BaselineTaskMeta}, checked by the reporter: the meta crossed a process
@@ -66,7 +69,7 @@ export const BASELINE_TASK_META_SCHEMA: Schema = both(object({
   test: string,
   recorded: boolean,
   missing: optional(literal(true)),
-  comparison: optional(object({ advisory: boolean, failures: array(string), structure: array(STRUCTURE_CHANGE), durations: array(KEY_DURATION) })),
+  comparison: optional(object({ advisory: boolean, failures: array(string), structure: array(STRUCTURE_CHANGE), durations: array(KEY_DURATION), attribution: optional(array(ATTRIBUTION)) })),
   operations: optional(record(object({ spans: number, errors: number, medianMs: number, selfMedianMs: number }))),
   environment: optional(object({ current: FINGERPRINT_SCHEMA, baseline: optional(FINGERPRINT_SCHEMA) })),
 }), rule('exactly one of recorded, missing or a comparison', (value) => {

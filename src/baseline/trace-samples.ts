@@ -1,4 +1,5 @@
 import type { Trace } from '../select/trace.js'
+import { criticalPath, criticalTimeMs } from '../model/critical-path.js'
 import { selfTimeMs } from '../model/trace-tree.js'
 import { treeOf } from '../select/trace-trees.js'
 import { spanKey } from './span-key.js'
@@ -13,6 +14,26 @@ export interface KeySamples {
   readonly selfMs: readonly number[]
   /** How many of those spans had status ERROR in each run. */
   readonly errors: readonly number[]
+  /**
+   * Time those spans spent on the critical path of their trace in each run, ms: the self time
+   * that the request actually waited for (see `criticalPath`). Over every key of a run it adds up
+   * to the entry spans' durations.
+   */
+  readonly criticalMs: readonly number[]
+}
+
+/**
+ * How an adaptive measurement (`runs: 'auto'`) ended. Its verdicts must be taken at `alpha`, the
+ * level of the look it stopped at, which `toMatchBaseline` does.
+ */
+export interface SequentialDesign {
+  /** The significance level of the last look: what the comparison of these samples must use. */
+  readonly alpha: number
+  /** Looks taken. */
+  readonly looks: number
+  /** Every key's verdict was settled; false when it stopped at `maxRuns`. */
+  readonly settled: boolean
+  readonly maxRuns: number
 }
 
 /** One run's figures per key. */
@@ -21,6 +42,7 @@ interface RunFigures {
   totalMs: number
   selfMs: number
   errors: number
+  criticalMs: number
 }
 
 /**
@@ -37,21 +59,25 @@ interface RunFigures {
 export class TraceSamples {
   /** The traces of every run (a scenario run may produce several). */
   readonly traces: readonly (readonly Trace[])[]
+  /** Only for an adaptive measurement: where it stopped and at what level it decided. */
+  readonly sequential: SequentialDesign | undefined
   readonly #byKey: Map<string, KeySamples>
 
-  constructor(runs: readonly (readonly Trace[])[]) {
+  constructor(runs: readonly (readonly Trace[])[], sequential?: SequentialDesign) {
     this.traces = runs
+    this.sequential = sequential
     const perRun = runs.map(summariseRun)
     const keys = new Set<string>()
     for (const run of perRun) for (const key of run.keys()) keys.add(key)
     this.#byKey = new Map()
     for (const key of [...keys].sort()) {
-      const figures = perRun.map((run) => run.get(key) ?? { count: 0, totalMs: 0, selfMs: 0, errors: 0 })
+      const figures = perRun.map((run) => run.get(key) ?? { count: 0, totalMs: 0, selfMs: 0, errors: 0, criticalMs: 0 })
       this.#byKey.set(key, {
         count: figures.map((f) => f.count),
         totalMs: figures.map((f) => f.totalMs),
         selfMs: figures.map((f) => f.selfMs),
         errors: figures.map((f) => f.errors),
+        criticalMs: figures.map((f) => f.criticalMs),
       })
     }
   }
@@ -81,11 +107,13 @@ function summariseRun(traces: readonly Trace[]): Map<string, RunFigures> {
   const out = new Map<string, RunFigures>()
   for (const trace of traces) {
     const tree = treeOf(trace)
+    const onPath = criticalTimeMs(criticalPath(tree))
     for (const span of tree.spans()) {
       const key = spanKey(trace, span)
       let figures = out.get(key)
-      if (figures === undefined) out.set(key, (figures = { count: 0, totalMs: 0, selfMs: 0, errors: 0 }))
+      if (figures === undefined) out.set(key, (figures = { count: 0, totalMs: 0, selfMs: 0, errors: 0, criticalMs: 0 }))
       figures.count++
+      figures.criticalMs += onPath.get(span) ?? 0
       if (span.status.code === 'ERROR') figures.errors++
       figures.totalMs += span.durationMs
       figures.selfMs += selfTimeMs(span, tree.children(span))

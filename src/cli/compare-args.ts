@@ -16,15 +16,18 @@ export type CompareArgs =
     readonly ready: Readiness
     readonly cwd?: string
     readonly name?: string
-    readonly startTimeout?: number
-    readonly rounds: number
+    readonly startTimeoutMs?: number
+    /** A number, or 'auto': stop when every verdict is settled (at most `maxRounds`). */
+    readonly rounds: number | 'auto'
+    readonly maxRounds?: number
     readonly warmup: number
   })
   | (CommonArgs & { readonly mode: 'files'; readonly baseFile: string; readonly headFile: string })
 
 interface CommonArgs {
-  readonly threshold?: number
+  readonly minRelativeEffect?: number
   readonly minEffectMs?: number
+  readonly quantiles?: readonly number[]
   readonly seed?: number
   readonly failOnStructure: boolean
   readonly strict: boolean
@@ -39,11 +42,16 @@ const OPTIONS = {
   ready: { type: 'string' },
   cwd: { type: 'string' },
   name: { type: 'string' },
+  'start-timeout-ms': { type: 'string' },
   'start-timeout': { type: 'string' },
   rounds: { type: 'string' },
+  'max-rounds': { type: 'string' },
+  quantiles: { type: 'string' },
   warmup: { type: 'string' },
   seed: { type: 'string' },
+  'min-relative-effect': { type: 'string' },
   threshold: { type: 'string' },
+  'min-effect-ms': { type: 'string' },
   'min-effect': { type: 'string' },
   'fail-on-structure': { type: 'boolean' },
   strict: { type: 'boolean' },
@@ -54,7 +62,7 @@ const OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const
 
-const LIVE_ONLY = ['base', 'head', 'scenario', 'ready', 'cwd', 'name', 'start-timeout', 'rounds', 'warmup'] as const
+const LIVE_ONLY = ['base', 'head', 'scenario', 'ready', 'cwd', 'name', 'start-timeout-ms', 'start-timeout', 'rounds', 'max-rounds', 'warmup'] as const
 const FORMATS: readonly ReportFormat[] = ['text', 'markdown', 'json', 'html']
 const HELP_HINT = 'Run `tracewright compare --help` for the options.'
 
@@ -80,13 +88,14 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
     throw new UsageError(`Failed to read the arguments: unexpected ${JSON.stringify(positionals[0])}. Commands go in one quoted argument, e.g. --base "node server.js". ${HELP_HINT}`)
   }
   const common: CommonArgs = {
-    ...optional('threshold', values.threshold, parseThreshold),
-    ...optional('minEffectMs', values['min-effect'], (v) => parseNumber('--min-effect', v, 0)),
-    ...optional('seed', values.seed, (v) => parseWhole('--seed', v, Number.MIN_SAFE_INTEGER)),
+    ...optional('minRelativeEffect', ...aliased(values, 'min-relative-effect', 'threshold'), (v, flag) => parseRelativeEffect(v, flag)),
+    ...optional('minEffectMs', ...aliased(values, 'min-effect-ms', 'min-effect'), (v, flag) => parseNumber(flag, v, 0)),
+    ...optional('quantiles', values.quantiles, '--quantiles', parseQuantiles),
+    ...optional('seed', values.seed, '--seed', (v) => parseWhole('--seed', v, Number.MIN_SAFE_INTEGER)),
     failOnStructure: values['fail-on-structure'] === true,
     strict: values.strict === true,
     format: parseFormat(values.format, values.out),
-    ...optional('out', values.out, (v) => v),
+    ...optional('out', values.out, '--out', (v) => v),
   }
   const stored = values['base-file'] !== undefined || values['head-file'] !== undefined
   if (stored) {
@@ -105,10 +114,14 @@ export function parseCompareArgs(argv: readonly string[]): CompareArgs {
     head: required(values.head, '--head', 'the command that starts the head version'),
     scenario: required(values.scenario, '--scenario', 'a scenario file whose default export is defineScenarios({ … })'),
     ready: parseReady(values.ready ?? 'http:/health'),
-    ...optional('cwd', values.cwd, (v) => v),
-    ...optional('name', values.name, (v) => v),
-    ...optional('startTimeout', values['start-timeout'], (v) => parseWhole('--start-timeout', v, 1)),
-    rounds: values.rounds === undefined ? 20 : parseWhole('--rounds', values.rounds, 1),
+    ...optional('cwd', values.cwd, '--cwd', (v) => v),
+    ...optional('name', values.name, '--name', (v) => v),
+    ...optional('startTimeoutMs', ...aliased(values, 'start-timeout-ms', 'start-timeout'), (v, flag) => parseWhole(flag, v, 1)),
+    rounds: values.rounds === 'auto' ? 'auto' : values.rounds === undefined ? 20 : parseWhole('--rounds', values.rounds, 1),
+    ...optional('maxRounds', values['max-rounds'], '--max-rounds', (v, flag) => {
+      if (values.rounds !== 'auto') throw new UsageError(`Failed to read the arguments: --max-rounds bounds --rounds auto, and --rounds is ${values.rounds === undefined ? 'not given' : JSON.stringify(values.rounds)}. Please add --rounds auto, or drop --max-rounds. ${HELP_HINT}`)
+      return parseWhole(flag, v, 5)
+    }),
     warmup: values.warmup === undefined ? 3 : parseWhole('--warmup', values.warmup, 0),
   }
 }
@@ -137,16 +150,36 @@ export function parseReady(text: string): Readiness {
  *
  * @example
  * ```ts
- * parseThreshold('5%') // 0.05
+ * parseRelativeEffect('5%') // 0.05
  * ```
  */
-export function parseThreshold(text: string): number {
+export function parseRelativeEffect(text: string, flag = '--min-relative-effect'): number {
   const percent = /^(\d+(?:\.\d+)?)%$/.exec(text.trim())
   const value = percent ? Number(percent[1]) / 100 : /^\d*\.?\d+$/.test(text.trim()) ? Number(text) : Number.NaN
   if (!Number.isFinite(value) || (percent === null && value >= 1)) {
-    throw new UsageError(`Failed to read --threshold ${JSON.stringify(text)}: expected a percentage such as 10% or a fraction such as 0.1.`)
+    throw new UsageError(`Failed to read ${flag} ${JSON.stringify(text)}: expected a percentage such as 10% or a fraction such as 0.1.`)
   }
   return value
+}
+
+/**
+ * `p50,p90,p99` or `0.5,0.9,0.99` → [0.5, 0.9, 0.99].
+ *
+ * @example
+ * ```ts
+ * parseQuantiles('p50,p99.9') // [0.5, 0.999]
+ * ```
+ */
+export function parseQuantiles(text: string, flag = '--quantiles'): number[] {
+  return text.split(',').map((part) => {
+    const word = part.trim()
+    const percentile = /^p(\d+(?:\.\d+)?)$/i.exec(word)
+    const value = percentile ? Number((Number(percentile[1]) / 100).toPrecision(12)) : /^0?\.\d+$/.test(word) ? Number(word) : Number.NaN
+    if (!(value > 0 && value < 1)) {
+      throw new UsageError(`Failed to read ${flag} ${JSON.stringify(text)}: ${JSON.stringify(word)} is not a quantile. Please list percentiles such as p50,p90,p99 or fractions such as 0.5,0.9,0.99.`)
+    }
+    return value
+  })
 }
 
 function parseFormat(format: string | undefined, out: string | undefined): ReportFormat {
@@ -184,6 +217,17 @@ function required(value: string | undefined, option: string, what: string): stri
   return value
 }
 
-function optional<K extends string, T>(key: K, value: string | undefined, parse: (value: string) => T): { [P in K]?: T } {
-  return (value === undefined ? {} : { [key]: parse(value) }) as { [P in K]?: T }
+function optional<K extends string, T>(key: K, value: string | undefined, flag: string, parse: (value: string, flag: string) => T): { [P in K]?: T } {
+  return (value === undefined ? {} : { [key]: parse(value, flag) }) as { [P in K]?: T }
+}
+
+// A flag and the older name it replaced (kept because CI scripts use it): the value and the flag
+// it came from, for messages. Giving both is refused rather than silently picking one.
+function aliased(values: Readonly<Record<string, unknown>>, name: string, deprecated: string): [string | undefined, string] {
+  const current = values[name] as string | undefined
+  const old = values[deprecated] as string | undefined
+  if (current !== undefined && old !== undefined) {
+    throw new UsageError(`Failed to read the arguments: --${deprecated} is the older name of --${name}, and both are given. Please give only --${name}. ${HELP_HINT}`)
+  }
+  return old !== undefined ? [old, `--${deprecated}`] : [current, `--${name}`]
 }

@@ -30,6 +30,12 @@ export function createProgress(stream: ProgressStream, options: { readonly inter
     update(progress) {
       const round = Math.ceil(progress.done / perRound)
       const rounds = Math.ceil(progress.total / perRound)
+      if (progress.verdicts !== undefined) {
+        // A look of --rounds auto: say where the verdicts stand.
+        stream.write(options.interactive ? `\r\x1b[Ktracewright compare: round ${round - options.warmup} · ${progress.verdicts}` : `tracewright compare: after round ${round - options.warmup}: ${progress.verdicts}\n`)
+        drawn = options.interactive
+        return
+      }
       if (options.interactive) {
         const filled = progress.total === 0 ? 0 : Math.round((progress.done / progress.total) * BAR_WIDTH)
         const label = progress.phase === 'starting' ? 'starting both versions'

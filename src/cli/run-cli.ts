@@ -79,7 +79,7 @@ function compareFiles(args: Extract<CompareArgs, { mode: 'files' }>): Comparison
 const MIN_DECISIVE_ROUNDS = 8
 
 async function compareLive(args: Extract<CompareArgs, { mode: 'live' }>, io: CliIo): Promise<ComparisonReport> {
-  if (args.rounds < MIN_DECISIVE_ROUNDS) {
+  if (args.rounds !== 'auto' && args.rounds < MIN_DECISIVE_ROUNDS) {
     io.stderr.write(`tracewright compare: note: with ${args.rounds} rounds no span can be reported slower or faster (the paired test needs at least ${MIN_DECISIVE_ROUNDS}, more with many span keys); structure is still compared.\n`)
   }
   const scenarios = await loadScenarios(args.scenario)
@@ -89,7 +89,7 @@ async function compareLive(args: Extract<CompareArgs, { mode: 'live' }>, io: Cli
     command,
     ready: args.ready,
     ...(args.cwd === undefined ? {} : { cwd: args.cwd }),
-    ...(args.startTimeout === undefined ? {} : { timeoutMs: args.startTimeout }),
+    ...(args.startTimeoutMs === undefined ? {} : { timeoutMs: args.startTimeoutMs }),
   })
   try {
     return await compareVersions({
@@ -97,6 +97,7 @@ async function compareLive(args: Extract<CompareArgs, { mode: 'live' }>, io: Cli
       head: version(args.head),
       scenarios,
       rounds: args.rounds,
+      ...(args.maxRounds === undefined ? {} : { adaptive: { maxRuns: args.maxRounds } }),
       warmup: args.warmup,
       failOnStructure: args.failOnStructure,
       ...(args.name === undefined ? {} : { name: args.name }),
@@ -108,9 +109,10 @@ async function compareLive(args: Extract<CompareArgs, { mode: 'live' }>, io: Cli
   }
 }
 
-function decisionOptions(args: Extract<CompareArgs, { mode: 'live' | 'files' }>): { threshold?: number; minAbsoluteEffectMs?: number; seed?: number } {
+function decisionOptions(args: Extract<CompareArgs, { mode: 'live' | 'files' }>): { minRelativeEffect?: number; minAbsoluteEffectMs?: number; seed?: number; quantiles?: readonly number[] } {
   return {
-    ...(args.threshold === undefined ? {} : { threshold: args.threshold }),
+    ...(args.quantiles === undefined ? {} : { quantiles: args.quantiles }),
+    ...(args.minRelativeEffect === undefined ? {} : { minRelativeEffect: args.minRelativeEffect }),
     ...(args.minEffectMs === undefined ? {} : { minAbsoluteEffectMs: args.minEffectMs }),
     ...(args.seed === undefined ? {} : { seed: args.seed }),
   }

@@ -30,16 +30,22 @@ Versions:
                          log:<text> (a line of its output contains the text) or port
   --cwd <dir>            working directory of both commands (default: the current one)
   --name <service>       service.name of both versions, part of every span key (default service)
-  --start-timeout <ms>   how long a version may take to get ready (default 10000)
+  --start-timeout-ms <ms>  how long a version may take to get ready (default 10000);
+                         --start-timeout is a deprecated alias
 
 Measuring:
-  --rounds <n>           measured rounds; each runs every scenario once per version (default 20)
+  --rounds <n>|auto      measured rounds; each runs every scenario once per version (default 20);
+                         auto stops as soon as every verdict is settled (sequential design)
+  --max-rounds <n>       with --rounds auto: stop here at the latest (default 60)
   --warmup <n>           rounds run first and discarded (default 3)
   --seed <n>             seed of the round order and of the bootstrap (default fixed)
 
 Deciding:
-  --threshold <size>     smallest relative change reported, e.g. 10% or 0.1 (default 10%)
-  --min-effect <ms>      smallest absolute change reported, in ms (default 1)
+  --min-relative-effect <size>  smallest relative change reported, e.g. 10% or 0.1
+                         (default 10%); --threshold is a deprecated alias
+  --min-effect-ms <ms>   smallest absolute change reported, in ms (default 1);
+                         --min-effect is a deprecated alias
+  --quantiles <list>     judge these quantiles per span key, e.g. p50,p90,p99 (default: median)
   --fail-on-structure    structural and behaviour changes count as a regression
   --strict               stored results from different environments gate on durations anyway
 

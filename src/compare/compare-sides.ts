@@ -6,7 +6,7 @@ export interface SideComparisonOptions {
   /** base run i and head run i were measured in the same round. */
   readonly paired: boolean
   /** Smallest relative change reported as slower or faster (0.1 = 10%). */
-  readonly threshold: number
+  readonly minRelativeEffect: number
   readonly minAbsoluteEffectMs: number
   /** Chance of any false "slower" in the scenario; split between its keys. */
   readonly alpha: number
@@ -15,6 +15,8 @@ export interface SideComparisonOptions {
   readonly failOnStructure: boolean
   /** Duration verdicts are reported but do not fail (stored results from different machines). */
   readonly advisory: boolean
+  /** Judge these quantiles of each key's durations (see `compareSamples`). Default: the median. */
+  readonly quantiles?: readonly number[]
 }
 
 /**
@@ -27,15 +29,16 @@ export interface SideComparisonOptions {
  *
  * @example
  * ```ts
- * const result = compareSides('get order', baseSide, headSide, { paired: true, threshold: 0.1,
+ * const result = compareSides('get order', baseSide, headSide, { paired: true, minRelativeEffect: 0.1,
  *   minAbsoluteEffectMs: 1, alpha: 0.01, seed: 1, failOnStructure: false, advisory: false })
  * result.durations.filter((d) => d.comparison.verdict === 'slower')
  * ```
  */
 export function compareSides(name: string, base: SideSamples, head: SideSamples, options: SideComparisonOptions): ScenarioComparison {
-  const { structure, durations } = compareKeys(base.keys, head.keys, {
+  const { structure, durations, attribution } = compareKeys(base.keys, head.keys, {
     paired: options.paired,
-    minRelativeEffect: options.threshold,
+    ...(options.quantiles === undefined ? {} : { quantiles: options.quantiles }),
+    minRelativeEffect: options.minRelativeEffect,
     minAbsoluteEffectMs: options.minAbsoluteEffectMs,
     alpha: options.alpha,
     seed: options.seed,
@@ -55,6 +58,7 @@ export function compareSides(name: string, base: SideSamples, head: SideSamples,
     structure,
     attributes,
     durations,
+    attribution,
     advisory: options.advisory,
     failures: [...failures].sort(),
     samples: { base, head },

@@ -1,4 +1,8 @@
 import { currentEnvironment } from '../baseline/baseline-file.js'
+import { progressLine } from '../baseline/measure.js'
+import { runSequential, sequentialLooks, settled } from '../baseline/sequential.js'
+import type { SequentialPlan } from '../baseline/sequential.js'
+import { DECISION_DEFAULTS } from '../baseline/statistics.js'
 import { createRandom } from '../baseline/random.js'
 import { TraceSamples } from '../baseline/trace-samples.js'
 import { ServiceStartError, UsageError } from '../errors.js'
@@ -14,7 +18,7 @@ import { resolveComparisonSettings, sideOptions } from './settings.js'
 import type { DecisionOptions } from './settings.js'
 import { representativeRun, toReportTrace, toSideSamples } from './side-samples.js'
 import { COMPARISON_SCHEMA_VERSION } from './types.js'
-import type { ComparisonReport, ScenarioComparison } from './types.js'
+import type { ComparisonReport, ComparisonSettings, ScenarioComparison } from './types.js'
 
 /** How to start one version. */
 export interface VersionOptions {
@@ -42,6 +46,8 @@ export interface ComparisonProgress {
   readonly total: number
   /** The scenario just run. */
   readonly scenario?: string
+  /** `--rounds auto`, after each look: the current verdicts, e.g. '2 unchanged, 1 open'. */
+  readonly verdicts?: string
 }
 
 /**
@@ -51,8 +57,15 @@ export interface CompareVersionsOptions extends DecisionOptions {
   readonly base: VersionOptions
   readonly head: VersionOptions
   readonly scenarios: Scenarios
-  /** Measured rounds: in each, every scenario runs once on each version. Default 20. */
-  readonly rounds?: number
+  /**
+   * Measured rounds: in each, every scenario runs once on each version. Default 20. `'auto'`
+   * measures in batches and stops as soon as every key's verdict is settled, or at `adaptive`'s
+   * `maxRuns` rounds (default 60), with the false-alarm rate held at `alpha` by a sequential
+   * design (docs/statistics.md).
+   */
+  readonly rounds?: number | 'auto'
+  /** With `rounds: 'auto'`: rounds before the first look, between looks, and at most. */
+  readonly adaptive?: Omit<SequentialPlan, 'alpha'>
   /** Rounds run first and discarded (JIT, caches, connection pools). Default 3. */
   readonly warmup?: number
   /**
@@ -89,7 +102,9 @@ export interface CompareVersionsOptions extends DecisionOptions {
  * ```
  */
 export async function compareVersions(options: CompareVersionsOptions): Promise<ComparisonReport> {
-  const rounds = requireNumber(options.rounds ?? 20, 'rounds', wholeNumber(1), 'compare versions', 'must')
+  const auto = options.rounds === 'auto'
+  const looks = auto ? sequentialLooks({ ...options.adaptive, alpha: options.alpha ?? DECISION_DEFAULTS.alpha }) : undefined
+  const rounds = looks?.at(-1)?.runs ?? requireNumber(options.rounds ?? 20, 'rounds', wholeNumber(1), 'compare versions', 'must')
   const warmup = requireNumber(options.warmup ?? 3, 'warmup', wholeNumber(0), 'compare versions', 'must')
   const settings = resolveComparisonSettings(options, rounds, warmup, 'compare versions')
   const names = Object.keys(options.scenarios)
@@ -103,49 +118,32 @@ export async function compareVersions(options: CompareVersionsOptions): Promise<
 
   const [baseService, headService] = await startBoth(base, head, name)
   try {
-    const runs = { base: new Map<string, Trace[][]>(), head: new Map<string, Trace[][]>() }
-    for (const scenario of names) {
-      runs.base.set(scenario, [])
-      runs.head.set(scenario, [])
-    }
-    const random = createRandom(settings.seed)
-    let baseFirstInPair = true
-    let done = 0
-    for (let round = 0; round < warmup + rounds; round++) {
-      const measured = round >= warmup
-      const index = measured ? round - warmup : round
-      // Pairs of rounds run in opposite orders; which order comes first is drawn per pair.
-      if (index % 2 === 0) baseFirstInPair = random() < 0.5
-      const baseFirst = index % 2 === 0 ? baseFirstInPair : !baseFirstInPair
-      for (const scenario of names) {
-        const what = options.scenarios[scenario] as Scenarios[string]
-        const order = baseFirst ? (['base', 'head'] as const) : (['head', 'base'] as const)
-        for (const side of order) {
-          const service = side === 'base' ? baseService : headService
-          const samples = await service.measure(what, { runs: 1, warmup: 0 }).catch((error: unknown) => {
-            const when = measured ? `round ${index + 1} of ${rounds}` : `warm-up round ${index + 1} of ${warmup}`
-            throw new Error(`Failed to run scenario ${JSON.stringify(scenario)} against the ${side} version (${when}): ${(error as Error).message}`, { cause: error })
-          })
-          if (measured) runs[side].get(scenario)?.push([...(samples.traces[0] ?? [])])
-        }
-        progress({ phase: measured ? 'measuring' : 'warmup', done: ++done, total, scenario })
-      }
-    }
-    progress({ phase: 'analysing', done, total })
+    const player = roundPlayer({ options, names, warmup, rounds, auto: looks !== undefined, seed: settings.seed, services: { base: baseService, head: headService }, progress, total })
     const environment = currentEnvironment()
-    const scenarios: ScenarioComparison[] = names.map((scenario) => {
-      const baseSamples = new TraceSamples(runs.base.get(scenario) ?? [])
-      const headSamples = new TraceSamples(runs.head.get(scenario) ?? [])
-      const comparison = compareSides(scenario, toSideSamples(baseSamples, environment), toSideSamples(headSamples, environment),
-        sideOptions(settings, { paired: true, advisory: false }))
-      return {
-        ...comparison,
-        representative: {
-          base: representativeRun(baseSamples).map(toReportTrace),
-          head: representativeRun(headSamples).map(toReportTrace),
-        },
-      }
-    })
+    const compareAll = (at: ComparisonSettings): ScenarioComparison[] => names.map((scenario) => compareSides(scenario,
+      toSideSamples(new TraceSamples(player.runs.base.get(scenario) ?? []), environment),
+      toSideSamples(new TraceSamples(player.runs.head.get(scenario) ?? []), environment),
+      sideOptions(at, { paired: true, advisory: false })))
+    await player.playTo(warmup)
+    let final = settings
+    if (looks === undefined) {
+      await player.playTo(warmup + rounds)
+    } else {
+      const outcome = await runSequential(looks, (target) => player.playTo(warmup + target), (look) => {
+        const verdicts = compareAll({ ...settings, alpha: look.alpha }).flatMap((s) => s.durations.map((d) => d.comparison.verdict))
+        progress({ phase: 'measuring', done: player.done(), total, verdicts: progressLine(verdicts) })
+        return verdicts.every(settled)
+      })
+      final = { ...settings, rounds: outcome.look.runs, adaptive: { maxRounds: rounds, looks: outcome.looks, settled: outcome.settled, lookAlpha: outcome.look.alpha } }
+    }
+    progress({ phase: 'analysing', done: player.done(), total })
+    const scenarios: ScenarioComparison[] = compareAll(final).map((comparison) => ({
+      ...comparison,
+      representative: {
+        base: representativeRun(new TraceSamples(player.runs.base.get(comparison.name) ?? [])).map(toReportTrace),
+        head: representativeRun(new TraceSamples(player.runs.head.get(comparison.name) ?? [])).map(toReportTrace),
+      },
+    }))
     return {
       schemaVersion: COMPARISON_SCHEMA_VERSION,
       kind: 'tracewright-comparison',
@@ -153,12 +151,72 @@ export async function compareVersions(options: CompareVersionsOptions): Promise<
       mode: 'paired',
       base: { label: 'base', command: base.argv },
       head: { label: 'head', command: head.argv },
-      settings,
+      settings: final,
       summary: summariseScenarios(scenarios, []),
       scenarios,
     }
   } finally {
     await Promise.all([baseService.stop(), headService.stop()])
+  }
+}
+
+interface RoundContext {
+  readonly options: CompareVersionsOptions
+  readonly names: readonly string[]
+  readonly warmup: number
+  readonly rounds: number
+  readonly auto: boolean
+  readonly seed: number
+  readonly services: { readonly base: Service; readonly head: Service }
+  readonly progress: (progress: ComparisonProgress) => void
+  readonly total: number
+}
+
+interface RoundPlayer {
+  /** Per side and scenario, the traces of each measured round. */
+  readonly runs: { readonly base: Map<string, Trace[][]>; readonly head: Map<string, Trace[][]> }
+  /** Plays rounds (warm-up ones first) until `count` have been played in all. */
+  playTo(count: number): Promise<void>
+  /** Scenario runs done so far, for progress. */
+  done(): number
+}
+
+// Plays rounds in a seeded, interleaved order: pairs of rounds run in opposite orders (ABBA or
+// BAAB), which order comes first drawn per pair, so drift and any advantage of going first cancel.
+function roundPlayer(context: RoundContext): RoundPlayer {
+  const { options, names, warmup, rounds, auto, services, progress, total } = context
+  const runs = { base: new Map<string, Trace[][]>(), head: new Map<string, Trace[][]>() }
+  for (const scenario of names) {
+    runs.base.set(scenario, [])
+    runs.head.set(scenario, [])
+  }
+  const random = createRandom(context.seed)
+  let baseFirstInPair = true
+  let done = 0
+  let played = 0
+  const playRound = async (round: number): Promise<void> => {
+    const measured = round >= warmup
+    const index = measured ? round - warmup : round
+    if (index % 2 === 0) baseFirstInPair = random() < 0.5
+    const baseFirst = index % 2 === 0 ? baseFirstInPair : !baseFirstInPair
+    for (const scenario of names) {
+      const what = options.scenarios[scenario] as Scenarios[string]
+      for (const side of baseFirst ? (['base', 'head'] as const) : (['head', 'base'] as const)) {
+        const samples = await services[side].measure(what, { runs: 1, warmup: 0 }).catch((error: unknown) => {
+          const when = measured ? `round ${index + 1} of ${auto ? `at most ${rounds}` : rounds}` : `warm-up round ${index + 1} of ${warmup}`
+          throw new Error(`Failed to run scenario ${JSON.stringify(scenario)} against the ${side} version (${when}): ${(error as Error).message}`, { cause: error })
+        })
+        if (measured) runs[side].get(scenario)?.push([...(samples.traces[0] ?? [])])
+      }
+      progress({ phase: measured ? 'measuring' : 'warmup', done: ++done, total, scenario })
+    }
+  }
+  return {
+    runs,
+    playTo: async (count) => {
+      for (; played < count; played++) await playRound(played)
+    },
+    done: () => done,
   }
 }
 

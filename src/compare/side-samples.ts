@@ -74,6 +74,7 @@ export function toSideSamples(samples: TraceSamples, environment: EnvironmentFin
       count: Math.round(median(s.count)),
       durationMs: s.totalMs.map(roundMs),
       selfMs: s.selfMs.map(roundMs),
+      criticalMs: s.criticalMs.map(roundMs),
       behaviour: Object.fromEntries([...(perAttribute ?? new Map<string, Set<string>>())].sort(([a], [b]) => a.localeCompare(b)).map(([a, v]) => [a, [...v].sort()])),
     }
   }

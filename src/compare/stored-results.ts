@@ -128,14 +128,24 @@ export function parseComparisonReport(data: unknown, file: string): ComparisonRe
     throw new UsageError(`Failed to read the comparison report ${file}: ${problem}. Please write it again with \`tracewright compare --format json\`.`)
   }
   if (!isObject(data) || data['kind'] !== 'tracewright-comparison') return fail('it is not a tracewright comparison report')
-  const version = schemaVersionProblem(data, COMPARISON_SCHEMA_VERSION)
+  const version = data['schemaVersion'] === 1 ? undefined : schemaVersionProblem(data, COMPARISON_SCHEMA_VERSION)
   if (version !== undefined && 'newer' in version) {
     throw new UsageError(`Failed to read the comparison report ${file}: it was written by a newer tracewright (schema ${version.newer}; this version reads ${COMPARISON_SCHEMA_VERSION}). Please upgrade tracewright.`)
   }
   if (version !== undefined) return fail(version.problem)
   const problem = findProblem(REPORT_SCHEMA, data)
   if (problem !== undefined) fail(describeProblem(problem))
-  return data as unknown as ComparisonReport
+  return upgradeReport(data) as unknown as ComparisonReport
+}
+
+// Schema 1 differs only in the name of one setting (`threshold`, now `minRelativeEffect`, the
+// name every other API uses); everything else schema 2 added is optional. Upgraded on read, so
+// the rest of the code knows one shape.
+function upgradeReport(data: Record<string, unknown>): Record<string, unknown> {
+  if (data['schemaVersion'] !== 1) return data
+  const settings = isObject(data['settings']) ? data['settings'] : {}
+  const { threshold, ...rest } = settings
+  return { ...data, schemaVersion: COMPARISON_SCHEMA_VERSION, settings: { ...rest, minRelativeEffect: rest['minRelativeEffect'] ?? threshold } }
 }
 
 // The name of the scenario a path points into, for messages: `"get order"`.
@@ -156,6 +166,7 @@ function sideSchema(side: 'base' | 'head'): Schema {
       count: number,
       durationMs: durations,
       selfMs: durations,
+      criticalMs: optional(durations),
       behaviour: optional(labelled(record(array(string)), (path, root) => `${samples(root, path)} have malformed behaviour attributes for key ${JSON.stringify(path[5])}`)),
     }), (path, root) => `${samples(root, path)} have a malformed key ${JSON.stringify(path[5])}`)), (path, root) => `${samples(root, path)} have no keys`),
   }), (path, root) => `${samples(root, path)} are missing`)
@@ -174,6 +185,8 @@ const REPORT_SCHEMA: Schema = object({
     samples: object({ base: sideSchema('base'), head: sideSchema('head') }),
     ...Object.fromEntries(['structure', 'attributes', 'durations', 'failures'].map((list) =>
       [list, labelled(array(anything), (path, root) => `scenario ${scenarioAt(root, path)} has no ${list} list`)])),
+    attribution: optional(labelled(array(object({ key: string, deltaMs: number, contributions: array(object({ key: string, deltaMs: number })), frequency: array(object({ key: string, before: number, after: number })) })),
+      (path, root) => `the attribution of scenario ${scenarioAt(root, path)} is malformed`)),
     representative: optional(labelled(object({ base: TRACES, head: TRACES }),
       (path, root) => `the representative traces of scenario ${scenarioAt(root, path)} are malformed`)),
   })), () => 'it has no scenarios list'),

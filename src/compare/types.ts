@@ -3,7 +3,7 @@ import type { BaselineKey, EnvironmentFingerprint } from '../baseline/baseline-f
 import type { Attributes, SpanKindName, StatusCodeName } from '../model/captured-span.js'
 
 /** The version of the comparison report's JSON shape; docs/compare.md describes it. */
-export const COMPARISON_SCHEMA_VERSION = 1
+export const COMPARISON_SCHEMA_VERSION = 2
 
 /**
  * One span key of one side, per measured run: the shape of a baseline file's key, plus the
@@ -86,8 +86,8 @@ export interface ComparisonSettings {
   /** Measured rounds (live) or 0 (stored results). */
   readonly rounds: number
   readonly warmup: number
-  /** `minRelativeEffect` of every verdict, a fraction (0.1 = 10%). */
-  readonly threshold: number
+  /** Smallest relative change reported as slower or faster, a fraction (0.1 = 10%). Schema 1 called it `threshold`. */
+  readonly minRelativeEffect: number
   readonly minAbsoluteEffectMs: number
   /** The chance of a false "slower" per scenario, split between its keys (Bonferroni). */
   readonly alpha: number
@@ -95,6 +95,19 @@ export interface ComparisonSettings {
   readonly seed: number
   /** Structural changes fail the comparison (exit code 1). */
   readonly failOnStructure: boolean
+  /** The quantiles judged per key (`--quantiles`); absent: the median only. */
+  readonly quantiles?: readonly number[]
+  /**
+   * Only for `--rounds auto`: the sequential design. `rounds` is then the rounds actually run, and
+   * every verdict was taken at `lookAlpha`, the level of the look the comparison stopped at.
+   */
+  readonly adaptive?: {
+    readonly maxRounds: number
+    readonly looks: number
+    /** Every key's verdict settled before `maxRounds`. */
+    readonly settled: boolean
+    readonly lookAlpha: number
+  }
 }
 
 /** Counts over every scenario, and the outcome. */

@@ -1,7 +1,10 @@
 import { formatMs } from '../model/render-trace.js'
+import { describeAttribution } from '../baseline/attribution.js'
 import type { BaselineComparison, KeyDuration } from '../baseline/compare-baseline.js'
+import { quantileLabel } from '../baseline/statistics.js'
+import type { QuantileComparison } from '../baseline/statistics.js'
 import { formatInterval, formatRatio } from './comparison/describe-comparison.js'
-import { escapeMarkdown } from './markdown.js'
+import { escapeMarkdown, markdownTable } from './markdown.js'
 import { textTable } from './text-table.js'
 import type { Align } from './text-table.js'
 
@@ -51,11 +54,87 @@ export function durationMarkdownCells(duration: KeyDuration, advisory: boolean):
   return [escapeMarkdown(key), base, head, ratio, ci, verdict === 'slower' && !advisory ? '**slower**' : verdict]
 }
 
-/** The duration table: key, baseline median, current median, ratio, 95% interval, verdict. */
+/** The duration table: key, baseline median, current median, ratio, 95% interval, verdict; then the quantiles and the attribution. */
 export function formatDurationTable(comparison: BaselineComparison): string[] {
   if (comparison.durations.length === 0) return []
   const out = textTable(DURATION_TABLE_HEADER, ['left', 'right', 'right', 'right', 'right', 'right'], comparison.durations.map(durationRowCells))
+  const quantiles = quantileTable(comparison.durations, 'baseline', 'current')
+  if (quantiles !== undefined) out.push('', 'Quantiles (base → head, ratio, verdict):', ...textTable(quantiles.header, quantiles.align, quantiles.rows))
   const advice = comparison.durations.map((d) => d.comparison.advice).find((a) => a !== undefined)
   if (advice) out.push('', `  ${advice}`)
+  const why = attributionLines(comparison)
+  if (why.length > 0) out.push('', ...why.map((line) => `  ${line}`))
   return out
+}
+
+/** A table of the quantile verdicts: header, alignment and rows of plain cells. */
+export interface QuantileTable {
+  readonly header: readonly string[]
+  readonly align: readonly Align[]
+  readonly rows: readonly (readonly string[])[]
+}
+
+/**
+ * The quantiles of every key side by side (`p50`, `p90`, `p99` …), one cell per quantile:
+ * `120 ms → 350 ms ×2.92 slower`, or why a quantile was not judged. Undefined when the comparison
+ * judged medians only.
+ *
+ * @example
+ * ```ts
+ * const table = quantileTable(scenario.durations, 'base', 'head')
+ * if (table) lines.push(...textTable(table.header, table.align, table.rows))
+ * ```
+ */
+export function quantileTable(durations: readonly KeyDuration[], base: string, head: string): QuantileTable | undefined {
+  const asked = durations.find((d) => d.comparison.quantiles !== undefined)?.comparison.quantiles
+  if (asked === undefined) return undefined
+  const header = ['span key', ...asked.map((q) => `${quantileLabel(q.quantile)} ${base} → ${head}`)]
+  const rows = durations.map((d) => [d.key, ...asked.map((q) => quantileCell(d.comparison.quantiles?.find((x) => x.quantile === q.quantile)))])
+  return { header, align: header.map((_, i) => (i === 0 ? 'left' : 'right')), rows }
+}
+
+/**
+ * One quantile's cell: `120 ms → 350 ms ×2.92 slower`; `not judged (needs 368 a side)` when the
+ * samples cannot support it.
+ *
+ * @example
+ * ```ts
+ * quantileCell(comparison.quantiles?.[2])
+ * ```
+ */
+export function quantileCell(q: QuantileComparison | undefined): string {
+  if (q === undefined) return '–'
+  const values = `${formatMs(q.base)} → ${formatMs(q.head)}`
+  return q.judged ? `${values} ${formatRatio(q.ratio)} ${q.verdict}` : `${values} not judged (needs ${q.minSamples} a side)`
+}
+
+/**
+ * The quantile table and the attribution lines as markdown blocks, for the PR comment and the job
+ * summary; none when the comparison judged medians only and no entry span changed.
+ *
+ * @example
+ * ```ts
+ * blocks.push(...quantileAndAttributionMarkdown(scenario, 'base', 'head'))
+ * ```
+ */
+export function quantileAndAttributionMarkdown(comparison: BaselineComparison, base: string, head: string): string[] {
+  const blocks: string[] = []
+  const quantiles = quantileTable(comparison.durations, base, head)
+  if (quantiles !== undefined) blocks.push(markdownTable(quantiles.header, quantiles.align, quantiles.rows.map(([key, ...cells]) => [escapeMarkdown(key ?? ''), ...cells])))
+  const why = attributionLines(comparison)
+  if (why.length > 0) blocks.push(why.map((line) => `- ${escapeMarkdown(line)}`).join('\n'))
+  return blocks
+}
+
+/**
+ * Why each entry span that changed did: `Why "shop | GET /orders/:id" is slower: +230 ms end to
+ * end; 210 ms of it is …`.
+ *
+ * @example
+ * ```ts
+ * for (const line of attributionLines(comparison)) console.log(line)
+ * ```
+ */
+export function attributionLines(comparison: BaselineComparison): string[] {
+  return (comparison.attribution ?? []).map((a) => `Why ${JSON.stringify(a.key)} is ${a.deltaMs >= 0 ? 'slower' : 'faster'}: ${describeAttribution(a)}.`)
 }

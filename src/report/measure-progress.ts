@@ -8,7 +8,7 @@ export interface MeasureProgressStream {
 
 /**
  * An `onProgress` for `svc.measure()` that draws one line redrawn in place on a terminal
- * (`tracewright: measuring run 12/33`) and clears it when the measurement is done. Off a terminal,
+ * (`tracewright: measuring run 12/33`, and with `runs: 'auto'` the verdicts so far) and clears it when the measurement is done. Off a terminal,
  * or with `CI` set, it draws nothing: a log gains nothing from a line per run.
  *
  * @example
@@ -18,7 +18,8 @@ export interface MeasureProgressStream {
  */
 export function drawMeasureProgress(stream: MeasureProgressStream): (progress: MeasureProgress) => void {
   if (stream.isTTY !== true || process.env['CI']) return () => {}
-  return ({ phase, done, total }) => {
-    stream.write(done === total ? '\r\x1b[K' : `\r\x1b[Ktracewright: measuring ${phase === 'warmup' ? 'warm-up' : 'run'} ${done}/${total}`)
+  return ({ phase, done, total, finished, verdicts }) => {
+    const line = `tracewright: measuring ${phase === 'warmup' ? 'warm-up' : 'run'} ${done}/${total}${verdicts === undefined ? '' : ` · ${verdicts}`}`
+    stream.write(finished ? '\r\x1b[K' : `\r\x1b[K${line}`)
   }
 }

@@ -3,7 +3,8 @@ import { afterEach, describe, expect, test } from 'vitest'
 import { startService } from 'tracewright'
 import type { Service } from 'tracewright'
 import { currentEnvironment, readBaselineFile } from '../../src/baseline/baseline-file.js'
-import { compareWithBaseline } from '../../src/baseline/compare-baseline.js'
+import { compareWithBaseline, toBaselineEntry } from '../../src/baseline/compare-baseline.js'
+import { sequentialLooks } from '../../src/baseline/sequential.js'
 import { createReportApp } from '../../examples/baseline/app.js'
 import type { ReportAppOptions } from '../../examples/baseline/app.js'
 
@@ -53,5 +54,34 @@ describe('examples/baseline against its committed baseline', () => {
     const result = compareWithBaseline(entry!, samples, currentEnvironment(), { allowVarying: ['SELECT stock'], durations: false })
     expect(result.structure[0]?.allowed).toBe(true)
     expect(result.failures).toEqual([])
+  })
+
+  test("runs: 'auto' stops at a look, decides at that look's level, and the slower entry span is explained by the slowed query", async () => {
+    // A baseline recorded now, so that it has critical-path time (the committed one predates it).
+    svc = await startService({ app: () => createReportApp({}), name: 'reports' })
+    const baseline = toBaselineEntry(await svc.measure('GET /report', { runs: 30, warmup: 3 }), currentEnvironment())
+    await svc.stop()
+    svc = await startService({ app: () => createReportApp({ slowPricingMs: 20 }), name: 'reports' })
+    const plan = { firstLook: 10, batch: 5, maxRuns: 40 }
+    const samples = await svc.measure('GET /report', { runs: 'auto', warmup: 3, adaptive: { ...plan, against: baseline, minRelativeEffect: 0.25 } })
+    const looks = sequentialLooks(plan)
+    const stoppedAt = looks.find((look) => look.runs === samples.runs)
+    expect(stoppedAt).toBeDefined()
+    expect(samples.sequential).toMatchObject({ alpha: stoppedAt?.alpha, maxRuns: 40 })
+    expect(samples.sequential?.looks).toBe(looks.indexOf(stoppedAt!) + 1)
+    const result = compareWithBaseline(baseline, samples, currentEnvironment(), { minRelativeEffect: 0.25, strict: true })
+    expect(result.durations.find((d) => d.key === 'reports | SELECT prices | GET /report')?.comparison.verdict).toBe('slower')
+    // The whole request got about 20 ms slower, and SELECT prices is where that time went.
+    expect(result.durations.find((d) => d.key === 'reports | GET /report')?.comparison.verdict).toBe('slower')
+    const why = result.attribution?.find((a) => a.key === 'reports | GET /report')
+    expect(why?.contributions[0]?.key).toBe('reports | SELECT prices | GET /report')
+    expect(why?.contributions[0]?.deltaMs).toBeGreaterThan(15)
+  })
+
+  test("runs: 'auto' with no baseline recorded for the test measures the maximum, as a recording should", async () => {
+    svc = await startService({ app: () => createReportApp({}), name: 'reports' })
+    const samples = await svc.measure('GET /report', { runs: 'auto', warmup: 0, adaptive: { firstLook: 5, batch: 5, maxRuns: 12 } })
+    expect(samples.runs).toBe(12)
+    expect(samples.sequential).toBeUndefined()
   })
 })

@@ -91,6 +91,25 @@ describe('toMatchBaseline', () => {
     expect(message).toMatch(/record a new baseline with `npx vitest run \S+ -u`/)
   })
 
+  test('quantiles: a tail regression the median misses fails with p50 and p99 side by side; the baseline keeps enough runs for p99', () => {
+    // Every tenth run's query is 3× slower in the new version, as when a lock makes some requests wait.
+    const tail = (runs: number): TraceSamples => new TraceSamples(Array.from({ length: runs }, (_, i) => {
+      const jitter = 1 + ((i * 7) % 5) / 100
+      return [new Trace([span('1', 'GET /x', 50 * jitter), span('2', 'SELECT', (i % 10 === 0 ? 30 : 10) * jitter, '1')])]
+    }))
+    process.env['TRACEWRIGHT_UPDATE_BASELINES'] = '1'
+    toMatchBaseline.call(state(), samples(400, 10), { quantiles: [0.5, 0.99] })
+    delete process.env['TRACEWRIGHT_UPDATE_BASELINES']
+    expect(readBaselineFile(baselinePathFor(specPath))?.tests['reads once']?.keys['svc | SELECT | GET /x']?.durationMs).toHaveLength(368)
+
+    expect(toMatchBaseline.call(state(), tail(400)).pass).toBe(true)
+    const result = toMatchBaseline.call(state(), tail(400), { quantiles: [0.5, 0.99] })
+    expect(result.pass).toBe(false)
+    const message = stripVTControlCharacters(result.message())
+    expect(message).toContain('Quantiles (base → head, ratio, verdict):')
+    expect(message).toMatch(/svc \| SELECT \| GET \/x\s+10\.\d+ ms → 10\.\d+ ms \d\.\d\d× (unchanged|inconclusive)\s+\d+\.\d+ ms → \d+\.\d+ ms [23]\.\d\d× slower/)
+  })
+
   test('a baseline from another machine makes durations advisory unless strict', () => {
     const file = baselinePathFor(specPath)
     const entry = toBaselineEntry(samples(20, 10), { ...currentEnvironment(), cpu: 'Another CPU' })

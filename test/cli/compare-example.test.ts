@@ -65,6 +65,30 @@ describe('examples/compare with the built CLI', () => {
     expect(run.stderr).not.toContain('\r')
   })
 
+  test('v1 → v2 with --rounds auto and --quantiles: stops once settled, explains the slower entry span from its critical path', async () => {
+    const out = join(dir, 'v1-v2-auto.json')
+    const run = await tracewright('compare', '--base', version('v1.mjs'), '--head', version('v2.mjs'), '--scenario', 'examples/compare/scenarios.ts',
+      '--rounds', 'auto', '--max-rounds', '30', '--quantiles', 'p50,p90', '--warmup', '3', '--name', 'shop', '--out', out)
+    expect(run.code, run.stderr).toBe(1)
+    const report = parseComparisonReport(JSON.parse(await readFile(out, 'utf8')), out)
+    expect(report.settings.quantiles).toEqual([0.5, 0.9])
+    expect(report.settings.adaptive?.maxRounds).toBe(30)
+    expect(report.settings.rounds).toBeLessThanOrEqual(30)
+    const order = report.scenarios.find((s) => s.name === 'get order')
+    const pricing = order?.durations.find((d) => d.key === 'shop | price order | GET /orders/:id')?.comparison
+    expect(pricing?.verdict).toBe('slower')
+    expect(pricing?.quantiles?.map((q) => q.quantile)).toEqual([0.5, 0.9])
+    // v2 prices three times slower and queries items per item: that is what the entry span's change is made of.
+    const why = order?.attribution?.find((a) => a.key === 'shop | GET /orders/:id')
+    expect(why?.contributions[0]?.key).toBe('shop | price order | GET /orders/:id')
+    expect(why?.frequency).toContainEqual({ key: 'shop | SELECT items | GET /orders/:id', before: 1, after: 3 })
+    expect(run.stdout).toMatch(/Why "shop \| GET \/orders\/:id" is slower: \+[\d.]+ ms end to end; [\d.]+ ms of it is `price order` self time on the critical path/)
+    expect(run.stdout).toMatch(/p50 base → head +p90 base → head/)
+    // Each look reports where the verdicts stand.
+    expect(run.stderr).toMatch(/tracewright compare: after round 10: \d+ (slower|open)/)
+    expect(run.stderr).toMatch(/tracewright compare: after round \d+: 3 slower/)
+  })
+
   test('v1 against itself: no regression, exit code 0', async () => {
     const run = await tracewright('compare', '--base', version('v1.mjs'), '--head', version('v1.mjs'), '--scenario', 'examples/compare/scenarios.ts', ...MEASURE, '--fail-on-structure')
     expect(run.code, `${run.stdout}\n${run.stderr}`).toBe(0)

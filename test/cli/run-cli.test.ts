@@ -88,7 +88,7 @@ describe('tracewright compare', () => {
     const result = await cli('compare', '--base-file', `${path('changed.json')}#base`, '--head-file', path('changed.json'))
     expect(result.code).toBe(1)
     expect(result.stderr).toBe('')
-    expect(result.stdout).toContain('tracewright compare · unpaired (stored results), threshold 10% and 1 ms')
+    expect(result.stdout).toContain('tracewright compare · unpaired (stored results), min effect 10% and 1 ms')
     expect(result.stdout).toMatch(/shop \| price order \| GET \/orders\/:id\s+4\.\d+ ms\s+1[23]\.\d ms\s+3\.\d\d×.*slower/)
     expect(result.stdout).toContain('~ shop | SELECT items | GET /orders/:id: 1 → 3 per run')
     expect(result.stdout).toContain('+ db.query.text = "SELECT * FROM items WHERE id = ?"')
@@ -102,7 +102,7 @@ describe('tracewright compare', () => {
   })
 
   test('--fail-on-structure turns structural changes alone into a regression', async () => {
-    const slowerOnly = ['--threshold', '400%']
+    const slowerOnly = ['--min-relative-effect', '400%']
     expect((await cli('compare', '--base-file', `${path('changed.json')}#base`, '--head-file', path('changed.json'), ...slowerOnly)).code).toBe(0)
     expect((await cli('compare', '--base-file', `${path('changed.json')}#base`, '--head-file', path('changed.json'), ...slowerOnly, '--fail-on-structure')).code).toBe(1)
   })
@@ -110,7 +110,7 @@ describe('tracewright compare', () => {
   test.each([
     ['md', 'markdown', '## ✗ tracewright compare'],
     ['html', 'html', '<!doctype html>'],
-    ['json', 'json', '"schemaVersion": 1'],
+    ['json', 'json', '"schemaVersion": 2'],
   ])('--out report.%s writes the %s report and still prints the text one', async (extension, format, start) => {
     const out = path(`report.${extension}`)
     const result = await cli('compare', '--base-file', `${path('changed.json')}#base`, '--head-file', path('changed.json'), '--out', out)

@@ -7,7 +7,7 @@ import type { SideSamples } from '../../src/compare/types.js'
 import { shopRuns, V1, V2 } from './shop-runs.js'
 
 const environment = currentEnvironment()
-const OPTIONS: SideComparisonOptions = { paired: true, threshold: 0.1, minAbsoluteEffectMs: 1, alpha: 0.01, seed: 1, failOnStructure: false, advisory: false }
+const OPTIONS: SideComparisonOptions = { paired: true, minRelativeEffect: 0.1, minAbsoluteEffectMs: 1, alpha: 0.01, seed: 1, failOnStructure: false, advisory: false }
 const ROOT = 'shop | GET /orders/:id'
 const ITEMS = 'shop | SELECT items | GET /orders/:id'
 const PRICING = 'shop | price order | GET /orders/:id'

@@ -23,7 +23,7 @@ describe('compareVersions', () => {
       name: 'plain',
       onProgress: (event) => events.push(event),
     })
-    expect(report).toMatchObject({ schemaVersion: 1, kind: 'tracewright-comparison', mode: 'paired', settings: { rounds: 8, warmup: 1, threshold: 0.1 } })
+    expect(report).toMatchObject({ schemaVersion: 2, kind: 'tracewright-comparison', mode: 'paired', settings: { rounds: 8, warmup: 1, minRelativeEffect: 0.1 } })
     expect(report.scenarios.map((s) => s.name)).toEqual(['hello', 'twice'])
     const hello = report.scenarios[0]
     expect(Object.keys(hello?.samples.base.keys ?? {})).toEqual(Object.keys(hello?.samples.head.keys ?? {}))
@@ -91,6 +91,7 @@ describe('compareVersions', () => {
   test.each([
     [{ rounds: 0 }, /rounds must be a whole number ≥ 1, got 0/],
     [{ warmup: 1.5 }, /warmup must be a whole number ≥ 0, got 1.5/],
+    [{ minRelativeEffect: Number.NaN }, /minRelativeEffect must be a fraction ≥ 0/],
     [{ threshold: Number.NaN }, /threshold must be a fraction ≥ 0/],
     [{ alpha: 1 }, /alpha must be a probability between 0 and 1/],
     [{ scenarios: {} }, /there are no scenarios/],

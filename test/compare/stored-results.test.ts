@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -24,6 +24,7 @@ beforeAll(async () => {
   await writeFile(path('neither.json'), '{"hello": 1}')
   await writeFile(path('future.json'), JSON.stringify({ ...fixtureReport(), schemaVersion: 99 }))
   await writeFile(path('broken-report.json'), JSON.stringify({ ...fixtureReport(), scenarios: [{ name: 'x', samples: { base: {}, head: {} } }] }))
+  await writeFile(path('bad-attribution.json'), JSON.stringify({ ...fixtureReport(), scenarios: fixtureReport().scenarios.map((sc) => ({ ...sc, attribution: [{ key: 'x' }] })) }))
   await writeFile(path('corrupt-baseline.json'), JSON.stringify({ schemaVersion: 1, tests: { t: { runs: 1 } } }))
 })
 afterAll(async () => {
@@ -42,6 +43,19 @@ describe('compareStoredResults', () => {
     expect(scenario?.attributes).toHaveLength(4)
     expect(scenario?.representative?.head[0]?.spans.length).toBe(7)
     expect(report.summary.regression).toBe(true)
+  })
+
+  test('a schema 1 report (settings.threshold, before the name was minRelativeEffect) is still read', async () => {
+    const current = fixtureReport()
+    const { minRelativeEffect, ...rest } = current.settings
+    await writeFile(path('schema-1.json'), JSON.stringify({ ...current, schemaVersion: 1, settings: { ...rest, threshold: minRelativeEffect } }))
+    const parsed = parseComparisonReport(JSON.parse(await readFile(path('schema-1.json'), 'utf8')), 'schema-1.json')
+    expect(parsed.schemaVersion).toBe(2)
+    expect(parsed.settings.minRelativeEffect).toBe(0.1)
+    expect(parsed.settings).not.toHaveProperty('threshold')
+    const report = compareStoredResults({ baseFile: `${path('schema-1.json')}#base`, headFile: path('schema-1.json') })
+    expect(report.summary.regression).toBe(true)
+    expect(report.settings.minRelativeEffect).toBe(0.1)
   })
 
   test('a report against itself finds nothing', () => {
@@ -79,8 +93,9 @@ describe('compareStoredResults', () => {
     ['missing.json', UsageError, /Failed to read .*missing\.json: there is no such file\. Please pass a JSON report/],
     ['not-json.json', UsageError, /not-json\.json: it is not valid JSON/],
     ['neither.json', UsageError, /neither\.json: it is neither a tracewright comparison report nor a baseline file/],
-    ['future.json', UsageError, /written by a newer tracewright \(schema 99; this version reads 1\)\. Please upgrade tracewright/],
+    ['future.json', UsageError, /written by a newer tracewright \(schema 99; this version reads 2\)\. Please upgrade tracewright/],
     ['broken-report.json', UsageError, /the base samples of scenario "x" have no run count/],
+    ['bad-attribution.json', UsageError, /the attribution of scenario "get order" is malformed/],
     ['corrupt-baseline.json', BaselineError, /test "t" is malformed/],
     ['main.json#base', UsageError, /#base selects a side of a comparison report, and .*main\.json is a baseline file/],
   ])('%s: a readable error', (name, type, message) => {
@@ -95,8 +110,8 @@ describe('compareStoredResults', () => {
   })
 
   test('bad decision settings are refused before reading anything', () => {
-    expect(() => compareStoredResults({ baseFile: path('missing.json'), headFile: path('missing.json'), threshold: -1 }))
-      .toThrow(/threshold must be a fraction ≥ 0/)
+    expect(() => compareStoredResults({ baseFile: path('missing.json'), headFile: path('missing.json'), minRelativeEffect: -1 }))
+      .toThrow(/minRelativeEffect must be a fraction ≥ 0/)
   })
 })
 

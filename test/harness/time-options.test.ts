@@ -84,9 +84,9 @@ describe('measure() reports progress through onProgress, and writes nothing itse
       const samples = await svc.measure('GET /', { runs: 2, warmup: 1, onProgress: (p) => seen.push(p) })
       expect(samples.runs).toBe(2)
       expect(seen).toEqual([
-        { phase: 'warmup', done: 1, total: 3 },
-        { phase: 'run', done: 2, total: 3 },
-        { phase: 'run', done: 3, total: 3 },
+        { phase: 'warmup', done: 1, total: 3, finished: false },
+        { phase: 'run', done: 2, total: 3, finished: false },
+        { phase: 'run', done: 3, total: 3, finished: true },
       ])
     } finally {
       await svc.stop()
@@ -98,12 +98,12 @@ describe('measure() reports progress through onProgress, and writes nothing itse
     delete process.env['CI']
     const terminal: string[] = []
     const draw = drawMeasureProgress({ isTTY: true, write: (t: string) => terminal.push(t) })
-    draw({ phase: 'warmup', done: 1, total: 3 })
-    draw({ phase: 'run', done: 2, total: 3 })
-    draw({ phase: 'run', done: 3, total: 3 })
-    expect(terminal).toEqual(['\r\x1b[Ktracewright: measuring warm-up 1/3', '\r\x1b[Ktracewright: measuring run 2/3', '\r\x1b[K'])
+    draw({ phase: 'warmup', done: 1, total: 3, finished: false })
+    draw({ phase: 'run', done: 2, total: 3, finished: false, verdicts: '1 slower, 2 open' })
+    draw({ phase: 'run', done: 3, total: 3, finished: true })
+    expect(terminal).toEqual(['\r\x1b[Ktracewright: measuring warm-up 1/3', '\r\x1b[Ktracewright: measuring run 2/3 · 1 slower, 2 open', '\r\x1b[K'])
     const log: string[] = []
-    drawMeasureProgress({ isTTY: false, write: (t: string) => log.push(t) })({ phase: 'run', done: 1, total: 1 })
+    drawMeasureProgress({ isTTY: false, write: (t: string) => log.push(t) })({ phase: 'run', done: 1, total: 1, finished: true })
     expect(log).toEqual([])
   })
 })

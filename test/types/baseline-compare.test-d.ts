@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, test } from 'vitest'
-import { compareSamples, defineScenarios, lintTrace, startCollector, TraceSamples } from 'tracewright'
-import type { Collector, Comparison, ScenarioClient, Service, Trace, Verdict } from 'tracewright'
+import { compareSamples, criticalPath, defineScenarios, lintTrace, startCollector, TraceSamples } from 'tracewright'
+import type { Collector, Comparison, CriticalSegment, QuantileComparison, ScenarioClient, Service, Trace, Verdict } from 'tracewright'
 
 declare const svc: Service
 declare const trace: Trace
@@ -9,8 +9,17 @@ describe('baselines, statistics, the collector and compare', () => {
   test('measure() resolves TraceSamples; toMatchBaseline takes its options', () => {
     expectTypeOf(svc.measure('GET /x', { runs: 10, warmup: 2 })).resolves.toEqualTypeOf<TraceSamples>()
     expectTypeOf(svc.measure).parameter(0).toExtend<string | ((client: ScenarioClient) => Promise<void>) | { path: string }>()
-    // @ts-expect-error runs is a number
+    // @ts-expect-error runs is a number or 'auto'
     void svc.measure('GET /x', { runs: '10' })
+    expectTypeOf(svc.measure('GET /x', { runs: 'auto', adaptive: { maxRuns: 40, quantiles: [0.5, 0.99] } })).resolves.toEqualTypeOf<TraceSamples>()
+    // @ts-expect-error the adaptive plan's sizes are numbers
+    void svc.measure('GET /x', { runs: 'auto', adaptive: { maxRuns: '40' } })
+  })
+
+  test('quantile verdicts and critical paths are typed', () => {
+    const result = compareSamples([1, 2, 3], [1, 2, 3], { quantiles: [0.5, 0.9] })
+    expectTypeOf(result.quantiles).toEqualTypeOf<readonly QuantileComparison[] | undefined>()
+    expectTypeOf(criticalPath(trace)).toEqualTypeOf<CriticalSegment[]>()
   })
 
   test('compareSamples returns a Comparison with a verdict', () => {

@@ -1,4 +1,4 @@
-import { DURATION_TABLE_ALIGN, DURATION_TABLE_HEADER, durationMarkdownCells, formatStructure } from '../comparison-tables.js'
+import { DURATION_TABLE_ALIGN, DURATION_TABLE_HEADER, durationMarkdownCells, formatStructure, quantileAndAttributionMarkdown } from '../comparison-tables.js'
 import type { BaselineComparison } from '../../baseline/compare-baseline.js'
 import { formatMs } from '../../model/render-trace.js'
 import { advisoryNote, describeFindings, describeMissing, describeSummary, ERROR_RATE_CAPTION, formatErrorRate, SLOWEST_CAPTION } from './baseline-report.js'
@@ -74,6 +74,7 @@ function comparedBlocks(result: BaselineResult, comparison: BaselineComparison):
     ))
     const advice = comparison.durations.map((d) => d.comparison.advice).find((a) => a !== undefined)
     if (advice !== undefined) blocks.push(escapeMarkdown(advice))
+    blocks.push(...quantileAndAttributionMarkdown(comparison, 'baseline', 'current'))
   }
   if (comparison.structure.length > 0) {
     blocks.push('Structure (spans per run):', codeBlock('diff', formatStructure(comparison).map((line) => line.trimStart())))

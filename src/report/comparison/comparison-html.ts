@@ -10,6 +10,7 @@ import {
   formatRatio,
   groupAttributeChanges,
 } from './describe-comparison.js'
+import { attributionLines, quantileTable } from '../comparison-tables.js'
 import { escapeHtml } from '../html.js'
 import { ratioChartSvg } from './ratio-chart.js'
 import { waterfallSvg } from './waterfall.js'
@@ -54,7 +55,7 @@ export function formatComparisonHtml(report: ComparisonReport): string {
 </header>
 ${nav}
 <main>
-${report.scenarios.map((s, i) => scenarioSection(s, i, report.settings.threshold)).join('\n')}
+${report.scenarios.map((s, i) => scenarioSection(s, i, report.settings.minRelativeEffect)).join('\n')}
 ${report.summary.unmatched.length > 0 ? `<p class="unmatched">Not compared (only one side has them): ${escapeHtml(report.summary.unmatched.join('; '))}</p>` : ''}
 </main>
 <footer>Ratios are head / base: above 1 is slower. Dots are the ratio, bars its 95% interval; the shaded band holds changes too small to report. Hover a span to find its key on both sides.</footer>
@@ -64,7 +65,7 @@ ${report.summary.unmatched.length > 0 ? `<p class="unmatched">Not compared (only
 `
 }
 
-function scenarioSection(scenario: ScenarioComparison, index: number, threshold: number): string {
+function scenarioSection(scenario: ScenarioComparison, index: number, minRelativeEffect: number): string {
   const failed = scenario.failures.length > 0
   const changedKeys = new Set([
     ...scenario.structure.map((c) => c.key),
@@ -77,13 +78,23 @@ function scenarioSection(scenario: ScenarioComparison, index: number, threshold:
   ]
   if (scenario.durations.length > 0) {
     parts.push(
-      `<figure class="chart">${ratioChartSvg(scenario.durations, threshold)}<figcaption>Duration ratio head / base per span key (log scale)${scenario.advisory ? ', advisory: measured in different environments' : ''}.</figcaption></figure>`,
+      `<figure class="chart">${ratioChartSvg(scenario.durations, minRelativeEffect)}<figcaption>Duration ratio head / base per span key (log scale)${scenario.advisory ? ', advisory: measured in different environments' : ''}.</figcaption></figure>`,
       '<table class="durations"><thead><tr><th>span key</th><th>base p50</th><th>head p50</th><th>ratio</th><th>95% CI</th><th>p</th><th>verdict</th></tr></thead><tbody>',
       ...scenario.durations.map(({ key, comparison: c }) => `<tr class="key-row verdict-${c.verdict}" data-key="${escapeHtml(key)}"><td class="key">${escapeHtml(key)}</td><td>${formatMs(c.baseMedian)}</td><td>${formatMs(c.headMedian)}</td><td>${escapeHtml(formatRatio(c.ratio))}</td><td>${escapeHtml(formatInterval(c.ci))}</td><td>${c.pValue.toPrecision(2)}</td><td class="verdict">${c.verdict}</td></tr>`),
       '</tbody></table>',
     )
+    const quantiles = quantileTable(scenario.durations, 'base', 'head')
+    if (quantiles !== undefined) {
+      parts.push(
+        `<h3>Quantiles <small>base → head, ratio, verdict</small></h3><table class="quantiles"><thead><tr>${quantiles.header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>`,
+        ...quantiles.rows.map(([key, ...cells]) => `<tr data-key="${escapeHtml(key ?? '')}"><td class="key">${escapeHtml(key ?? '')}</td>${cells.map((c) => `<td class="${/not judged/.test(c) ? 'not-judged' : `verdict-${c.split(' ').at(-1) ?? ''}`}">${escapeHtml(c)}</td>`).join('')}</tr>`),
+        '</tbody></table>',
+      )
+    }
     const advice = scenario.durations.map((d) => d.comparison.advice).find((a) => a !== undefined)
     if (advice !== undefined) parts.push(`<p class="advice">Inconclusive keys: ${escapeHtml(advice)}</p>`)
+    const why = attributionLines(scenario)
+    if (why.length > 0) parts.push('<h3>Critical path <small>what explains the change of each entry span</small></h3><ul class="attribution">', ...why.map((line) => `<li>${escapeHtml(line)}</li>`), '</ul>')
   }
   if (scenario.structure.length > 0) {
     parts.push('<h3>Structure <small>spans per run, base → head</small></h3><ul class="structure">', ...scenario.structure.map((c) => {
@@ -151,10 +162,13 @@ svg .value, svg .duration { fill: var(--muted); }
 .ratio-row.verdict-faster .ci, .ratio-row.verdict-faster .point { stroke: var(--faster); fill: var(--faster); }
 .ratio-row.verdict-unchanged .ci, .ratio-row.verdict-unchanged .point { stroke: var(--unchanged); fill: var(--unchanged); }
 .ratio-row.verdict-inconclusive .ci, .ratio-row.verdict-inconclusive .point { stroke: var(--inconclusive); fill: var(--inconclusive); }
-table.durations { border-collapse: collapse; width: 100%; margin: 8px 0; font-size: 13px; }
-table.durations th, table.durations td { padding: 4px 8px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
-table.durations th:first-child, table.durations td.key { text-align: left; white-space: normal; word-break: break-word; }
-table.durations td.key { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
+table.durations, table.quantiles { border-collapse: collapse; width: 100%; margin: 8px 0; font-size: 13px; }
+table.durations th, table.durations td, table.quantiles th, table.quantiles td { padding: 4px 8px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
+table.durations th:first-child, table.durations td.key, table.quantiles th:first-child, table.quantiles td.key { text-align: left; white-space: normal; word-break: break-word; }
+table.quantiles td.verdict-slower { color: var(--slower); font-weight: 700; }
+table.quantiles td.verdict-faster { color: var(--faster); font-weight: 700; }
+table.quantiles td.not-judged { color: var(--muted); }
+table.durations td.key, table.quantiles td.key { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 12px; }
 tr.verdict-slower td.verdict { color: var(--slower); font-weight: 700; }
 tr.verdict-faster td.verdict { color: var(--faster); font-weight: 700; }
 tr.verdict-inconclusive td.verdict { color: var(--inconclusive); }

@@ -1,4 +1,4 @@
-import { DURATION_TABLE_ALIGN, durationMarkdownCells, durationTableHeader, formatStructure } from '../comparison-tables.js'
+import { DURATION_TABLE_ALIGN, durationMarkdownCells, durationTableHeader, formatStructure, quantileAndAttributionMarkdown } from '../comparison-tables.js'
 import type { ComparisonReport, ScenarioComparison } from '../../compare/types.js'
 import { codeBlock, codeSpan, escapeMarkdown, markdownTable } from '../markdown.js'
 import {
@@ -54,8 +54,11 @@ function scenarioBlocks(scenario: ScenarioComparison): string[] {
       DURATION_TABLE_ALIGN,
       scenario.durations.map((d) => durationMarkdownCells(d, scenario.advisory)),
     ))
+    // The quantiles under the table, the reasons after the advice.
+    blocks.push(...quantileAndAttributionMarkdown({ ...scenario, attribution: [] }, 'base', 'head'))
     const advice = scenario.durations.map((d) => d.comparison.advice).find((a) => a !== undefined)
     if (advice !== undefined) blocks.push(`Inconclusive keys: ${escapeMarkdown(advice)}`)
+    blocks.push(...quantileAndAttributionMarkdown({ ...scenario, durations: [] }, 'base', 'head'))
   }
   if (scenario.structure.length > 0) {
     blocks.push('Structure (spans per run, base → head):', codeBlock('diff', formatStructure(scenario).map((line) => line.trimStart())))

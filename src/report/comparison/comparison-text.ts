@@ -1,4 +1,4 @@
-import { DURATION_TABLE_ALIGN, durationRowCells, durationTableHeader, formatStructure } from '../comparison-tables.js'
+import { attributionLines, DURATION_TABLE_ALIGN, durationRowCells, durationTableHeader, formatStructure, quantileTable } from '../comparison-tables.js'
 import { textTable } from '../text-table.js'
 import type { Verdict } from '../../baseline/statistics.js'
 import type { ComparisonReport, ScenarioComparison } from '../../compare/types.js'
@@ -65,8 +65,11 @@ function scenarioLines(scenario: ScenarioComparison, paint: (style: keyof typeof
       const gated = verdict === 'slower' && scenario.advisory ? 'unchanged' : verdict
       return line.replace(/\S+$/, (v) => paint(gated, v))
     }))
+    const quantiles = quantileTable(scenario.durations, 'base', 'head')
+    if (quantiles !== undefined) lines.push('  Quantiles:', ...textTable(quantiles.header, quantiles.align, quantiles.rows))
     const advice = scenario.durations.map((d) => d.comparison.advice).find((a) => a !== undefined)
     if (advice !== undefined) lines.push(`  Inconclusive keys: ${advice}`)
+    lines.push(...attributionLines(scenario).map((line) => `  ${line}`))
   }
   if (scenario.structure.length > 0) lines.push('  Structure (spans per run, base → head):', ...formatStructure(scenario).map((l) => `  ${l}`))
   if (scenario.attributes.length > 0) {

@@ -1,3 +1,4 @@
+import { quantileLabel } from '../../baseline/statistics.js'
 import { joinCommand } from '../../compare/shell-words.js'
 import type { AttributeChange, ComparisonReport, ScenarioComparison, SideInfo } from '../../compare/types.js'
 
@@ -59,7 +60,7 @@ export function describeSide(side: SideInfo): string {
  *
  * @example
  * ```ts
- * describeSettings(report) // 'paired, 20 rounds in interleaved order (3 warm-up discarded), threshold 10% and 1 ms'
+ * describeSettings(report) // 'paired, 20 rounds in interleaved order (3 warm-up discarded), min effect 10% and 1 ms'
  * ```
  */
 export function describeSettings(report: ComparisonReport): string {
@@ -67,7 +68,11 @@ export function describeSettings(report: ComparisonReport): string {
   const how = report.mode === 'paired'
     ? `paired, ${settings.rounds} round${settings.rounds === 1 ? '' : 's'} in interleaved order (${settings.warmup} warm-up discarded)`
     : 'unpaired (stored results)'
-  return `${how}, threshold ${formatPercent(settings.threshold)} and ${settings.minAbsoluteEffectMs} ms`
+  const adaptive = settings.adaptive === undefined ? '' : settings.adaptive.settled
+    ? `, adaptive: every verdict settled after ${settings.adaptive.looks} look${settings.adaptive.looks === 1 ? '' : 's'} (at most ${settings.adaptive.maxRounds} rounds)`
+    : `, adaptive: stopped at the maximum of ${settings.adaptive.maxRounds} rounds with verdicts open`
+  const quantiles = settings.quantiles === undefined ? '' : `, quantiles ${settings.quantiles.map(quantileLabel).join('/')}`
+  return `${how}${adaptive}, min effect ${formatPercent(settings.minRelativeEffect)} and ${settings.minAbsoluteEffectMs} ms${quantiles}`
 }
 
 /**

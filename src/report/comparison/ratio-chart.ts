@@ -19,13 +19,13 @@ const LIMITS = [1 / 64, 64] as const
  *
  * @example
  * ```ts
- * const svg = ratioChartSvg(scenario.durations, report.settings.threshold)
+ * const svg = ratioChartSvg(scenario.durations, report.settings.minRelativeEffect)
  * ```
  */
-export function ratioChartSvg(durations: readonly KeyDuration[], threshold: number): string {
+export function ratioChartSvg(durations: readonly KeyDuration[], minRelativeEffect: number): string {
   const clamp = (v: number): number => Math.min(LIMITS[1], Math.max(LIMITS[0], Number.isNaN(v) ? 1 : v))
   const values = durations.flatMap((d) => [d.comparison.ratio, ...d.comparison.ci]).map(clamp)
-  const band = [1 / (1 + threshold), 1 + threshold] as const
+  const band = [1 / (1 + minRelativeEffect), 1 + minRelativeEffect] as const
   const low = Math.min(0.5, band[0], ...values)
   const high = Math.max(2, band[1], ...values)
   const [logLow, logHigh] = [Math.log(low) - 0.05, Math.log(high) + 0.05]

@@ -14,9 +14,10 @@ export const FIXTURE_ENVIRONMENT: EnvironmentFingerprint = { cpu: 'Fixture CPU @
  * A paired comparison report of the fixture shop: 'get order' with v2's N+1, new statement,
  * new stock host and slower pricing; 'get order, same version' without a change.
  */
-export function fixtureReport(options: { failOnStructure?: boolean; head?: ShopVersion } = {}): ComparisonReport {
+export function fixtureReport(options: { failOnStructure?: boolean; head?: ShopVersion; quantiles?: readonly number[] } = {}): ComparisonReport {
   const settings: SideComparisonOptions = {
-    paired: true, threshold: 0.1, minAbsoluteEffectMs: 1, alpha: 0.01, seed: 1, failOnStructure: options.failOnStructure ?? false, advisory: false,
+    paired: true, minRelativeEffect: 0.1, minAbsoluteEffectMs: 1, alpha: 0.01, seed: 1, failOnStructure: options.failOnStructure ?? false, advisory: false,
+    ...(options.quantiles === undefined ? {} : { quantiles: options.quantiles }),
   }
   const scenario = (name: string, head: ShopVersion, seed: number): ScenarioComparison => {
     const runs = shopRuns(V1, head, 16, seed)
@@ -34,7 +35,10 @@ export function fixtureReport(options: { failOnStructure?: boolean; head?: ShopV
     mode: 'paired',
     base: { label: 'base', command: ['node', '--import', 'tracewright/register', 'v1.mjs'] },
     head: { label: 'head', command: ['node', '--import', 'tracewright/register', 'v2 <new>.mjs'] },
-    settings: { rounds: 16, warmup: 3, threshold: 0.1, minAbsoluteEffectMs: 1, alpha: 0.01, seed: 1, failOnStructure: options.failOnStructure ?? false },
+    settings: {
+      rounds: 16, warmup: 3, minRelativeEffect: 0.1, minAbsoluteEffectMs: 1, alpha: 0.01, seed: 1, failOnStructure: options.failOnStructure ?? false,
+      ...(options.quantiles === undefined ? {} : { quantiles: options.quantiles }),
+    },
     summary: summariseScenarios(scenarios, []),
     scenarios,
   }

@@ -196,7 +196,7 @@ describe('tracewright/reporter in a consumer project', () => {
       results: [
         {
           module: 'shop.spec.js', test: 'GET /products keeps its speed', testState: 'passed', baselineFile: '__baselines__/shop.spec.js.json', recorded: false,
-          comparison: { structure: [], durations: durations(['shop | GET', 'shop | SELECT products | GET', 'shop | cache.get | GET']), advisory: true, failures: [] },
+          comparison: { structure: [], durations: durations(['shop | GET', 'shop | SELECT products | GET', 'shop | cache.get | GET']), attribution: [], advisory: true, failures: [] },
           operations: operations({ 'shop | GET': [8, 0], 'shop | SELECT products | GET': [8, 0], 'shop | cache.get | GET': [8, 8] }),
           environment: { baseline: baselineEnvironment, current: environment },
         },
@@ -205,6 +205,7 @@ describe('tracewright/reporter in a consumer project', () => {
           comparison: {
             structure: [{ key: 'shop | SELECT cart_items | GET', change: 'count', before: 1, after: 3, allowed: false }],
             durations: durations(['shop | GET', 'shop | SELECT cart_items | GET']),
+            attribution: [],
             advisory: false,
             failures: ['shop | SELECT cart_items | GET'],
           },
