@@ -176,7 +176,9 @@ async function probe(svc: Service, exporter: ExporterCase, request: Probe, label
     const short = request.exact ? atSettle !== request.spans : atSettle < request.spans
     if (short || later !== atSettle) {
       tally.incomplete++
-      failures.push(`${label}: GET ${request.path}: ${atSettle} spans at settle, ${later} after ${LATE_WAIT_MS} ms, expected ${request.exact ? '' : 'at least '}${request.spans}`)
+      const late = settle?.late.map((l) => `${l.lateMs.toFixed(1)} ms`).join(', ') ?? ''
+      failures.push(`${label}: GET ${request.path}: ${atSettle} spans at settle (window ${settle?.quietMs ?? '?'} ms), ${later} after ${LATE_WAIT_MS} ms` +
+        `${late ? ` (late by ${late})` : ''}, expected ${request.exact ? '' : 'at least '}${request.spans}`)
     }
   }
 }
