@@ -4,12 +4,14 @@
 // - time to ready: startService() until GET /health answers, 3 starts each;
 // - per request, alternating blocks on one service: a plain HTTP request to it (undici, the
 //   response only) against svc.request() (response, then the trace decoded and settled);
-// - settle alone: from the response read to the trace settled, as request() does it;
-// - how many settled traces lacked spans that arrived later (incomplete), against the count the
-//   service makes for the request.
+// - settle: from the response read to the trace settled, by the default rule (the learned quiet
+//   window; no example sets quietMs), as settleReport() gives it for svc.request();
+// - how many settled traces lacked spans that arrived later (incomplete), with the default rule and
+//   with settling on the entry span's arrival alone (no quiet window), which shows what the window
+//   is for.
 import { randomBytes } from 'node:crypto'
 import { Pool } from 'undici'
-import { settleTrace, startService } from '../dist/src/index.js'
+import { settleReport, settleTrace, startService } from '../dist/src/index.js'
 import type { Service } from '../dist/src/index.js'
 import { createOrdersDatabase } from '../examples/polyglot/database.ts'
 import type { LanguageExample } from '../examples/polyglot/example.ts'
@@ -47,22 +49,38 @@ async function tracewrightBlock(svc: Service, n: number, into: number[], sizes: 
   }
 }
 
-/** The settle step alone; returns the time and whether spans came in after it settled. */
-async function settleOnce(svc: Service, pool: Pool, quietMs: number): Promise<{ ms: number; settled: number; total: number }> {
+/** How long a span still to come may take: several batch delays, on a busy machine. */
+const LATE_WAIT_MS = 300
+
+/** A settled trace's size then, and the check to run once the late spans had time: true when some came. */
+interface Settled {
+  readonly ms: number
+  readonly incomplete: () => boolean
+}
+
+/** Whether spans of a trace came in after it settled with `settled` spans; releases it. */
+const cameLater = (svc: Service, traceId: string, settled: number) => (): boolean => {
+  const total = svc.store.spans(traceId).length
+  svc.store.release(traceId)
+  return settled < total
+}
+
+/** Settles one request with the default rule, through svc.request(). */
+async function settleDefault(svc: Service): Promise<Settled> {
+  const { trace } = await svc.request(`GET ${PATH}`)
+  return { ms: settleReport(trace)?.settleMs ?? Number.NaN, incomplete: cameLater(svc, trace.traceId, trace.size) }
+}
+
+/** Settles one request the moment its entry span has arrived (no quiet window, the rule before the learned one). */
+async function settleOnEntry(svc: Service, pool: Pool): Promise<Settled> {
   const ids = randomBytes(24).toString('hex')
   const traceId = ids.slice(0, 32)
   svc.store.begin(traceId)
   const res = await pool.request({ method: 'GET', path: PATH, headers: { traceparent: `00-${traceId}-${ids.slice(32)}-01` } })
   await res.body.text()
   const t1 = process.hrtime.bigint()
-  const trace = await settleTrace(svc.store, traceId, { harnessSpanId: ids.slice(32), quietMs, missingParentGraceMs: 70, timeoutMs: 10_000 })
-  const took = ms(t1)
-  const settled = trace.size
-  // Anything still to come arrives within a few batch delays.
-  await new Promise((resolve) => setTimeout(resolve, 300))
-  const total = svc.store.spans(traceId).length
-  svc.store.release(traceId)
-  return { ms: took, settled, total }
+  const trace = await settleTrace(svc.store, traceId, { harnessSpanId: ids.slice(32), quietMs: 0, timeoutMs: 10_000 })
+  return { ms: ms(t1), incomplete: cameLater(svc, traceId, trace.size) }
 }
 
 async function benchLanguage(example: LanguageExample, databaseUrl: string): Promise<void> {
@@ -93,33 +111,31 @@ async function benchLanguage(example: LanguageExample, databaseUrl: string): Pro
     }
   }
   const settle: number[] = []
-  const settleWithout: number[] = []
-  let incomplete = 0
-  let incompleteWithout = 0
+  const onEntry: number[] = []
+  const checks: Array<() => boolean> = []
+  const checksOnEntry: Array<() => boolean> = []
   const n = REQUESTS_PER_BLOCK * 2
   for (let i = 0; i < n; i++) {
-    const withQuiet = await settleOnce(svc, pool, options.quietMs ?? 0)
-    settle.push(withQuiet.ms)
-    if (withQuiet.settled < withQuiet.total) incomplete++
-    if (options.quietMs !== undefined) {
-      const without = await settleOnce(svc, pool, 0)
-      settleWithout.push(without.ms)
-      if (without.settled < without.total) incompleteWithout++
-    }
+    const byDefault = await settleDefault(svc)
+    settle.push(byDefault.ms)
+    checks.push(byDefault.incomplete)
+    const entryOnly = await settleOnEntry(svc, pool)
+    onEntry.push(entryOnly.ms)
+    checksOnEntry.push(entryOnly.incomplete)
   }
+  await new Promise((resolve) => setTimeout(resolve, LATE_WAIT_MS))
+  const incomplete = checks.filter((check) => check()).length
+  const incompleteOnEntry = checksOnEntry.filter((check) => check()).length
   await pool.close()
   await svc.stop()
-  const rows: [string, number[]][] = [
+  printTable(`${example.language}: ${options.name} (${BLOCKS} alternating blocks × ${REQUESTS_PER_BLOCK}, ${median(sizes)} spans a trace)`, [
     ['time to ready (startService)', ready],
     [`plain HTTP request GET ${PATH}`, plain],
     ['svc.request() incl. decode + settle', ours],
-    [`settle alone${options.quietMs === undefined ? '' : ` (quietMs ${options.quietMs}, as the example sets)`}`, settle],
-  ]
-  if (options.quietMs !== undefined) rows.push(['settle alone with quietMs 0 (today\'s default)', settleWithout])
-  printTable(`${example.language}: ${options.name} (${BLOCKS} alternating blocks × ${REQUESTS_PER_BLOCK}, ${median(sizes)} spans a trace)`, rows,
-    `ratio of medians svc.request() / plain: ${(median(ours) / median(plain)).toFixed(2)}×; ` +
-    `incomplete settled traces: ${incomplete}/${n}` +
-    (options.quietMs === undefined ? '' : `, with quietMs 0: ${incompleteWithout}/${n}`))
+    ['settle, default rule (learned quiet window)', settle],
+    ['settle on the entry span\'s arrival alone (no window)', onEntry],
+  ], `ratio of medians svc.request() / plain: ${(median(ours) / median(plain)).toFixed(2)}×; ` +
+    `incomplete settled traces: ${incomplete}/${n} by default, ${incompleteOnEntry}/${n} on the entry span's arrival alone`)
 }
 
 export async function benchOtherLanguages(): Promise<void> {

@@ -51,10 +51,21 @@ async function quote(sku: string): Promise<Response> {
   }
 }
 
+/**
+ * ?spans=N child spans (default 3), nothing else: test/reliability/settle-completeness.test.ts sends
+ * it thousands of times, and once with more than 512 spans (several export batches).
+ */
+function work(url: URL): Response {
+  const spans = Number(url.searchParams.get('spans') ?? 3)
+  for (let i = 0; i < spans; i++) tracer.startActiveSpan(`step ${i}`, (span) => span.end())
+  return new Response('done')
+}
+
 const server = Deno.serve({ hostname: '127.0.0.1', port: Number(Deno.env.get('PORT')) }, async (request) => {
   const url = new URL(request.url)
   if (url.pathname === '/health') return new Response('ok')
   if (url.pathname === '/orders') return await orders(url)
+  if (url.pathname === '/work') return work(url)
   const sku = /^\/quote\/([^/]+)$/.exec(url.pathname)?.[1]
   if (sku !== undefined) return await quote(sku)
   return new Response('not found', { status: 404 })

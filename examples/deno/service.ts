@@ -31,12 +31,7 @@ export const denoExample: LanguageExample = {
     // pg and @opentelemetry/api come from the repository's node_modules (Deno reads package.json).
     command: [denoBinary(), 'run', '--allow-env', '--allow-net', '--allow-read', '--allow-sys', 'server.ts'],
     name: 'orders-deno',
-    timeout: 15_000,
-    // Today's settle (which ends when the entry span arrives) returns 36 to 45 of 100 traces of
-    // this service without their query spans: Deno exports the spans made through
-    // @opentelemetry/api apart from those of Deno.serve and fetch. A 100 ms quiet window after the
-    // entry span brings that to 0 of 100 (BENCHMARKS.md).
-    quietMs: 100,
+    timeoutMs: 15_000,
   })(env, collector),
   ensureBuilt: () => { denoBinary() },
 }

@@ -14,6 +14,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 
 	"github.com/exaring/otelpgx"
@@ -70,6 +71,7 @@ func main() {
 	mux.HandleFunc("GET /health", func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") })
 	mux.HandleFunc("GET /orders", s.orders)
 	mux.HandleFunc("GET /quote/{sku}", s.quote)
+	mux.HandleFunc("GET /work", work)
 	// The health probe is left out of the traces; every other route gets a SERVER span named after it.
 	handler := otelhttp.NewHandler(mux, "http.server", otelhttp.WithFilter(func(r *http.Request) bool { return r.URL.Path != "/health" }))
 	httpServer := &http.Server{Addr: "127.0.0.1:" + os.Getenv("PORT"), Handler: handler}
@@ -141,6 +143,22 @@ func (s *server) items(ctx context.Context, byID map[int]*order, sql string, arg
 		byID[id].Items = append(byID[id].Items, it)
 	}
 	return rows.Err()
+}
+
+// work makes ?spans=N child spans (default 3) and does nothing else: the settle stress test
+// (test/reliability/settle-completeness.test.ts) sends it thousands of times, including one request
+// of more than 512 spans, which the batch span processor exports in several batches.
+func work(w http.ResponseWriter, r *http.Request) {
+	n, err := strconv.Atoi(r.URL.Query().Get("spans"))
+	if err != nil {
+		n = 3
+	}
+	tracer := otel.Tracer("orders-go")
+	for i := 0; i < n; i++ {
+		_, span := tracer.Start(r.Context(), "step "+strconv.Itoa(i))
+		span.End()
+	}
+	_, _ = io.WriteString(w, "done")
 }
 
 // quote asks the prices service downstream; a failure there is a 502 here.

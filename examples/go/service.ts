@@ -7,6 +7,6 @@ const dir = folderOf(import.meta.url)
 export const goExample: LanguageExample = {
   language: 'go',
   dir,
-  options: exampleOptions(dir, { command: [`${dir}.build/orders`], name: 'orders-go', timeout: 10_000 }),
+  options: exampleOptions(dir, { command: [`${dir}.build/orders`], name: 'orders-go', timeoutMs: 10_000 }),
   ensureBuilt: ensureBuiltBy(dir, 'go'),
 }

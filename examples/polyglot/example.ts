@@ -20,7 +20,6 @@ export interface ExampleServiceOptions {
   readonly name: string
   readonly env: Readonly<Record<string, string>>
   readonly timeoutMs: number
-  readonly quietMs?: number
   readonly collector?: Collector
 }
 
@@ -42,9 +41,8 @@ export interface LanguageExample {
 export interface ExampleCommand {
   readonly command: readonly [string, ...string[]]
   readonly name: string
-  /** Readiness timeout, ms: a JVM needs longer than a Go binary. */
-  readonly timeout: number
-  readonly quietMs?: number
+  /** Readiness timeout: a JVM needs longer than a Go binary. */
+  readonly timeoutMs: number
   /** Extra environment, over the orders environment. */
   readonly env?: Readonly<Record<string, string>>
 }
@@ -60,8 +58,7 @@ export function exampleOptions(dir: string, fixed: ExampleCommand): LanguageExam
     ready: { http: '/health' },
     name: fixed.name,
     env: { ...env, ...fixed.env },
-    timeoutMs: fixed.timeout,
-    ...(fixed.quietMs === undefined ? {} : { quietMs: fixed.quietMs }),
+    timeoutMs: fixed.timeoutMs,
     ...(collector === undefined ? {} : { collector }),
   })
 }

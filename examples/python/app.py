@@ -2,7 +2,8 @@
 
 It runs under ``opentelemetry-instrument`` (zero-code instrumentation): the official Flask,
 psycopg and urllib instrumentations make every span, and the OTEL_* environment that tracewright's
-startService sets says where to export them.
+startService sets says where to export them. Only ``GET /work``, the settle stress test's endpoint,
+uses the OpenTelemetry API, to make a given number of spans.
 """
 import json
 import os
@@ -11,6 +12,7 @@ import urllib.request
 
 import psycopg
 from flask import Flask, abort, jsonify, request
+from opentelemetry import trace
 
 app = Flask(__name__)
 DATABASE_URL = os.environ["DATABASE_URL"]
@@ -44,6 +46,17 @@ def orders():
     for order_id, sku, quantity in rows:
         result[order_id].append({"sku": sku, "quantity": quantity})
     return jsonify([{"id": order_id, "items": items} for order_id, items in result.items()])
+
+
+@app.get("/work")
+def work():
+    """?spans=N child spans (default 3), nothing else: test/reliability/settle-completeness.test.ts
+    sends it thousands of times, and once with more than 512 spans (several export batches)."""
+    tracer = trace.get_tracer("orders-python")
+    for i in range(request.args.get("spans", default=3, type=int)):
+        with tracer.start_as_current_span(f"step {i}"):
+            pass
+    return "done"
 
 
 @app.get("/quote/<sku>")

@@ -11,7 +11,7 @@ export const pythonExample: LanguageExample = {
   options: exampleOptions(dir, {
     command: [`${dir}.build/venv/bin/opentelemetry-instrument`, `${dir}.build/venv/bin/python`, 'app.py'],
     name: 'orders-python',
-    timeout: 15_000,
+    timeoutMs: 15_000,
     // Unbuffered, so a crash's traceback reaches the harness's output tail at once.
     env: { PYTHONUNBUFFERED: '1' },
   }),

@@ -135,8 +135,12 @@ export function settleTrace(store: TraceStore, traceId: string, options: SettleO
       : entrySeen && store.openSpanCount(traceId) === 0
     let timer: NodeJS.Timeout | undefined
     let confirming = false
+    // True once an I/O poll has run since the last span arrived (see evaluate).
+    let polled = false
+    let polling: NodeJS.Immediate | undefined
     const finish = (error?: Error, info?: SettleInfo): void => {
       unwatch()
+      clearImmediate(polling)
       clearTimeout(timeout)
       clearTimeout(timer)
       signal?.removeEventListener('abort', onAbort)
@@ -194,12 +198,26 @@ export function settleTrace(store: TraceStore, traceId: string, options: SettleO
       // not come: another process's next batch may bring it. Wait up to the grace, then settle
       // anyway so a broken trace shows up in assertions rather than as a timeout.
       if (waitsForOthers(quietFor)) return
+      // The window is measured on the clock, but Node runs due timers before it reads its sockets:
+      // on a process that could not run for longer than the window (a busy machine), an export
+      // that arrived meanwhile is still unread when the timer fires. Settle only after one I/O
+      // poll since the last arrival, which reads it (and, if it brought a span, restarts the wait).
+      // In process (no window) every span is in the store the moment it ends: nothing to read.
+      if (window > 0 && !polled) {
+        polling ??= setImmediate(() => {
+          polling = undefined
+          polled = true
+          evaluate()
+        })
+        return
+      }
       if (entryArrival !== undefined) options.quietWindow?.observe((store.lastArrival(traceId) ?? entryArrival) - entryArrival)
       finish(undefined, { rule: 'quiet', quietMs: window })
     }
     const unwatch = store.watch(traceId, (event) => {
       if (event.type === 'limit') return finish(store.limitError(traceId))
       if (event.type === 'log') return
+      polled = false
       if (event.type === 'end' && event.span.parentSpanId === harnessSpanId) {
         entrySeen = true
         entryArrival ??= performance.now()
@@ -240,6 +258,6 @@ function timeoutError(store: TraceStore, traceId: string, options: SettleOptions
   return new TraceTimeoutError(
     `Failed to settle trace ${traceId} within ${timeoutMs} ms: ${reasons.join('; ') || 'spans kept arriving'}.\n\n` +
       `${store.trace(traceId).toString()}\n\n` +
-      'Please check that the service ends its spans and exports them (for a child process: OTEL_* environment and the exporter), or raise the `timeout` option.',
+      'Please check that the service ends its spans and exports them (for a child process: OTEL_* environment and the exporter), or raise `settleTimeoutMs` (or `timeoutMs` for one request).',
   )
 }

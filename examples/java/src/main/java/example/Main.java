@@ -92,7 +92,7 @@ public final class Main {
       reply(exchange, 200, "ok", "text/plain");
       return;
     }
-    String route = path.equals("/orders") ? "/orders" : path.startsWith("/quote/") ? "/quote/{sku}" : null;
+    String route = path.equals("/orders") ? "/orders" : path.equals("/work") ? "/work" : path.startsWith("/quote/") ? "/quote/{sku}" : null;
     Context parent = otel.getPropagators().getTextMapPropagator().extract(Context.root(), exchange, HEADERS);
     Span span = tracer.spanBuilder(route == null ? method : method + " " + route).setParent(parent).setSpanKind(SpanKind.SERVER)
         .setAttribute("http.request.method", method)
@@ -107,7 +107,8 @@ public final class Main {
     int status = 500;
     try (Scope ignored = span.makeCurrent()) {
       status = route == null ? reply(exchange, 404, "not found", "text/plain")
-          : route.equals("/orders") ? orders(exchange) : quote(exchange, path.substring("/quote/".length()));
+          : route.equals("/orders") ? orders(exchange) : route.equals("/work") ? work(exchange)
+          : quote(exchange, path.substring("/quote/".length()));
     } catch (SQLException | InterruptedException | RuntimeException e) {
       span.recordException(e);
       status = reply(exchange, 500, e.getMessage(), "text/plain");
@@ -157,6 +158,17 @@ public final class Main {
         items.get(rows.getInt(1)).add("{\"sku\":\"" + rows.getString(2) + "\",\"quantity\":" + rows.getInt(3) + "}");
       }
     }
+  }
+
+  /**
+   * ?spans=N child spans (default 3), nothing else: test/reliability/settle-completeness.test.ts
+   * sends it thousands of times, and once with more than 512 spans (several export batches).
+   */
+  private int work(HttpExchange exchange) throws IOException {
+    String spans = query(exchange.getRequestURI().getRawQuery()).get("spans");
+    int n = spans == null ? 3 : Integer.parseInt(spans);
+    for (int i = 0; i < n; i++) tracer.spanBuilder("step " + i).startSpan().end();
+    return reply(exchange, 200, "done", "text/plain");
   }
 
   /** Asks the prices service downstream, inside a CLIENT span; a failure there is a 502 here. */
