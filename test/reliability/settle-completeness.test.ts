@@ -73,7 +73,7 @@ const example = (name: string, lang: LanguageExample, share: number): ExporterCa
     const db = await (ordersDb ??= createOrdersDatabase('settle'))
     // The prices service is not called here: no /quote request is sent.
     const { name: _name, ...options } = lang.options({ DATABASE_URL: db.url, PRICES_URL: 'http://127.0.0.1:9/prices' })
-    return { ...options, timeout: 30_000 }
+    return { ...options, timeoutMs: 30_000 }
   },
   traceSize: (n) => n + 1,
   rule: 'quiet',
@@ -85,28 +85,28 @@ const EXPORTERS: readonly ExporterCase[] = [
   {
     name: 'register hook',
     protocols: ['http/protobuf', 'http/json', 'grpc'],
-    options: fixed({ command: [process.execPath, '--import', 'tracewright/register', fixtures('register-service.mjs')], ready: { log: 'listening' }, timeout: 30_000 }),
+    options: fixed({ command: [process.execPath, '--import', 'tracewright/register', fixtures('register-service.mjs')], ready: { log: 'listening' }, timeoutMs: 30_000 }),
     traceSize: (n) => n + 1,
     rule: 'exact',
   },
   {
     name: 'JS SDK, own BatchSpanProcessor',
     protocols: ['http/protobuf', 'http/json', 'grpc'],
-    options: fixed({ command: [process.execPath, fixtures('span-service.mjs')], ready: { log: 'listening' }, timeout: 30_000 }),
+    options: fixed({ command: [process.execPath, fixtures('span-service.mjs')], ready: { log: 'listening' }, timeoutMs: 30_000 }),
     traceSize: (n) => n + 1,
     rule: 'quiet',
   },
   {
     name: 'JS SDK + harnessSpanProcessor',
     protocols: ['http/protobuf'],
-    options: fixed({ command: [process.execPath, fixtures('span-service.mjs')], env: { SPAN_CHANNEL: '1' }, ready: { log: 'listening' }, timeout: 30_000 }),
+    options: fixed({ command: [process.execPath, fixtures('span-service.mjs')], env: { SPAN_CHANNEL: '1' }, ready: { log: 'listening' }, timeoutMs: 30_000 }),
     traceSize: (n) => n + 1,
     rule: 'exact',
   },
   {
     name: 'Deno built-in',
     protocols: ['http/protobuf'],
-    options: fixed({ command: [deno, 'run', '--allow-net', '--allow-env', '--allow-read', fixtures('deno-service.mjs')], env: { OTEL_DENO: 'true' }, ready: { log: 'listening' }, timeout: 30_000 }),
+    options: fixed({ command: [deno, 'run', '--allow-net', '--allow-env', '--allow-read', fixtures('deno-service.mjs')], env: { OTEL_DENO: 'true' }, ready: { log: 'listening' }, timeoutMs: 30_000 }),
     traceSize: (n) => n + 1,
     rule: 'quiet',
   },
