@@ -18,6 +18,9 @@ import type { TraceStore } from './trace-store.js'
  * - `R <trace id> <span id> <parent span id or -> <name>`: a local root span started (a span with
  *   no parent, or whose parent is in another process), written before the process can answer;
  * - `O <trace id> <span id> <name>`: a span still open when its local root ended;
+ * - `E <trace id> <span id>…`: every span of the trace this process started has ended, earlier
+ *   parts were acknowledged, and these are the rest, being exported now: the process is done as
+ *   soon as they are all in the store (written when no earlier part is unanswered);
  * - `D <trace id>`: every span of the trace this process started has ended and the collector has
  *   acknowledged their export, so they are in the store already;
  * - `F <trace id> <reason>`: the export of the trace's spans failed.
@@ -125,6 +128,9 @@ function readLine(store: TraceStore, connection: number, line: string): number |
     store.reportRoot(traceId, connection, spanId, parent === '-' ? '' : parent, space === -1 ? '' : rest.slice(space + 1))
   } else if (kind === 'D') {
     store.reportDone(line.slice(2, 34), connection)
+  } else if (kind === 'E') {
+    // E <trace> <span> <span> …
+    store.reportExpected(line.slice(2, 34), connection, line.slice(35).split(' ').filter((id) => id !== ''))
   } else if (kind === 'O') {
     store.reportOpen(line.slice(2, 34), line.slice(35, 51), line.slice(52))
   } else if (kind === 'F') {

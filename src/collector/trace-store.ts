@@ -65,6 +65,12 @@ interface ChannelReports {
   readonly done: Map<number, boolean>
   /** Local roots reported as started: span id → parent span id ('' for none). */
   readonly roots: Map<string, string>
+  /**
+   * Per connection: ids of spans the process said it is exporting as its last part of the trace
+   * and that have not arrived yet. When the set empties, the process is done without waiting for
+   * its `D` line, which comes only after the collector's answer reached it.
+   */
+  readonly expected: Map<number, Set<string>>
   /** Why a process could not export the trace's spans, if it said so. */
   failure: string | undefined
 }
@@ -157,6 +163,7 @@ export class TraceStore {
     }
     entry.spans.push(span)
     entry.spanIds.add(span.spanId)
+    if (entry.reports !== undefined && entry.reports.expected.size > 0) this.#arrivedAsExpected(entry.reports, span.spanId)
     entry.lastArrival = performance.now()
     entry.cached = undefined
     if (entry.handedOutAt !== undefined) this.#late(entry, span)
@@ -205,6 +212,8 @@ export class TraceStore {
     if (entry === undefined) return
     const reports = this.#reports(entry)
     reports.done.set(connection, false)
+    // A new local root owes its own E or D line; spans named for an earlier root do not cover it.
+    reports.expected.delete(connection)
     reports.roots.set(spanId, parentSpanId)
     if (!entry.spanIds.has(spanId)) entry.open.set(spanId, name)
     this.#emit(traceId, { type: 'report' })
@@ -227,6 +236,32 @@ export class TraceStore {
     if (entry === undefined) return
     this.#reports(entry).done.set(connection, true)
     this.#emit(traceId, { type: 'report' })
+  }
+
+  /**
+   * A process reported that every span of the trace it started has ended and that these, the last
+   * of them, are on their way (its earlier parts were already acknowledged): it is done once they
+   * are all in the store.
+   */
+  reportExpected(traceId: string, connection: number, spanIds: readonly string[]): void {
+    const entry = this.#traces.get(traceId)
+    if (entry === undefined) return
+    const reports = this.#reports(entry)
+    const missing = new Set(spanIds.filter((id) => !entry.spanIds.has(id)))
+    if (missing.size === 0) {
+      reports.done.set(connection, true)
+      this.#emit(traceId, { type: 'report' })
+    } else {
+      reports.expected.set(connection, missing)
+    }
+  }
+
+  #arrivedAsExpected(reports: ChannelReports, spanId: string): void {
+    for (const [connection, missing] of reports.expected) {
+      if (!missing.delete(spanId) || missing.size > 0) continue
+      reports.expected.delete(connection)
+      reports.done.set(connection, true)
+    }
   }
 
   /** A process reported that it could not export spans of the trace. */
@@ -254,7 +289,7 @@ export class TraceStore {
   }
 
   #reports(entry: TraceEntry): ChannelReports {
-    return entry.reports ??= { done: new Map(), roots: new Map(), failure: undefined }
+    return entry.reports ??= { done: new Map(), roots: new Map(), expected: new Map(), failure: undefined }
   }
 
   /** Adds a log line linked to a trace. */

@@ -12,7 +12,9 @@ import { settleTrace } from '../../src/collector/settle.js'
 import { startCollector } from '../../src/collector/start-collector.js'
 import type { Collector } from '../../src/collector/start-collector.js'
 import { newHarnessIds } from '../../src/harness/traced-request.js'
+import { TraceStore } from '../../src/collector/trace-store.js'
 import { TraceTimeoutError } from '../../src/errors.js'
+import type { CapturedSpan } from '../../src/model/captured-span.js'
 
 /*
  * The exact rule over the span channel, with the real pieces of a `tracewright/register` process
@@ -108,6 +110,61 @@ describe('settling over the span channel', () => {
     const settled = settleTrace(collector.store, traceId, { harnessSpanId: spanId, quietMs: 0, missingParentGraceMs: 50, timeoutMs: 400 })
     await expect(settled).rejects.toThrow(TraceTimeoutError)
     await expect(settled).rejects.toThrow(/"never ends"/)
+  })
+})
+
+describe('the E line: the spans a finished process is still exporting', () => {
+  const span = (traceId: string, spanId: string, parentSpanId: string): CapturedSpan => ({
+    traceId, spanId, parentSpanId, name: spanId, kind: 'INTERNAL', start: 0n, end: 1n, durationMs: 0,
+    status: { code: 'UNSET' }, attributes: {}, events: [], links: [], resource: {}, scope: { name: 'test' },
+  })
+
+  test('a process is done once the spans it named are stored, without its D line', () => {
+    const store = new TraceStore()
+    const { traceId, spanId: harness } = newHarnessIds()
+    store.begin(traceId)
+    store.reportRoot(traceId, 1, 'a'.repeat(16), harness, 'GET /work')
+    store.reportExpected(traceId, 1, ['a'.repeat(16), 'b'.repeat(16)])
+    expect(store.channelState(traceId, harness).allDone).toBe(false)
+    store.add(span(traceId, 'b'.repeat(16), 'a'.repeat(16)))
+    expect(store.channelState(traceId, harness).allDone).toBe(false)
+    store.add(span(traceId, 'a'.repeat(16), harness))
+    expect(store.channelState(traceId, harness).allDone).toBe(true)
+  })
+
+  test('a new local root of the same process owes its own line: spans named for the earlier root do not cover it', () => {
+    const store = new TraceStore()
+    const { traceId, spanId: harness } = newHarnessIds()
+    store.begin(traceId)
+    store.reportRoot(traceId, 1, 'a'.repeat(16), harness, 'GET /work')
+    store.reportExpected(traceId, 1, ['a'.repeat(16)])
+    store.reportRoot(traceId, 1, 'c'.repeat(16), 'd'.repeat(16), 'GET /again')
+    store.add(span(traceId, 'a'.repeat(16), harness))
+    expect(store.channelState(traceId, harness).allDone).toBe(false)
+    store.reportDone(traceId, 1)
+    expect(store.channelState(traceId, harness).allDone).toBe(true)
+  })
+
+  test('the real processor names every span of a finished trace, and the trace settles whole', async () => {
+    const { tracer, socket } = serviceProcess('named')
+    const lines: string[] = []
+    const write = socket.write.bind(socket)
+    socket.write = ((chunk: string, ...rest: never[]) => {
+      lines.push(String(chunk))
+      return write(chunk, ...rest)
+    }) as typeof socket.write
+    const { traceId, spanId } = newHarnessIds()
+    collector.store.begin(traceId)
+    const entry = tracer.startSpan('GET /named', {}, remoteParent(traceId, spanId))
+    const inEntry = trace.setSpan(ROOT_CONTEXT, entry)
+    const children = Array.from({ length: 3 }, (_, i) => tracer.startSpan(`step ${i}`, {}, inEntry))
+    const settled = settleTrace(collector.store, traceId, { harnessSpanId: spanId, quietMs: 0, missingParentGraceMs: 50, timeoutMs: 5000 })
+    for (const child of children) child.end()
+    entry.end()
+    const t = await settled
+    expect(t.size).toBe(4)
+    const named = lines.join('').split('\n').find((line) => line.startsWith(`E ${traceId} `))
+    expect(named?.split(' ').slice(2).sort()).toEqual([entry, ...children].map((s) => s.spanContext().spanId).sort())
   })
 })
 
