@@ -73,8 +73,12 @@ export async function startInProcessService(options: InProcessServiceOptions): P
     store,
     async request(target, requestOptions): Promise<TracedResponse> {
       const result = await client.request(target, requestOptions)
-      const spec = parseRequestTarget(target, requestOptions)
-      warnUninstrumentedCalls(outgoing.take(result.trace.traceId), result.trace, `${spec.method} ${spec.path}`)
+      // Described only when the app made calls: the hot path of a request pays one map look-up.
+      const calls = outgoing.take(result.trace.traceId)
+      if (calls > 0) {
+        const spec = parseRequestTarget(target, requestOptions)
+        warnUninstrumentedCalls(calls, result.trace, `${spec.method} ${spec.path}`)
+      }
       // Again after the first request: an app may load a client library only when it first needs it.
       if (firstRequest) warnUninstrumentedLibraries()
       firstRequest = false

@@ -46,13 +46,18 @@ export function waitBudget(configuredMs: number, test: RunningTest | undefined, 
 }
 
 /**
- * Counts the spans a store receives from one service (or from anyone, without a name), so a
- * timeout can tell "nothing ever arrived" from "this trace did not complete".
+ * Whether a store has received a span from one service (or from anyone, without a name): `count`
+ * is 0 until the first, then 1, so a timeout can tell "nothing ever arrived" from "this trace did
+ * not complete".
  */
 export function watchArrivals(store: TraceStore, serviceName: string | undefined): { readonly count: number; stop(): void } {
+  // Only "none yet" matters to a diagnosis, so the watch ends at the first span: after that, the
+  // spans of every request cost it nothing.
   let count = 0
   const stop = store.watchAll((span) => {
-    if (serviceName === undefined || serviceOf(span) === serviceName) count++
+    if (serviceName !== undefined && serviceOf(span) !== serviceName) return
+    count = 1
+    stop()
   })
   return { get count() { return count }, stop }
 }
