@@ -151,3 +151,20 @@ export async function runSequential(
   }
   return { look: last, looks: looks.length, settled: false }
 }
+
+/**
+ * "3 unchanged, 1 slower, 2 open": the current verdicts of an adaptive measurement, for progress.
+ *
+ * @example
+ * ```ts
+ * progressLine(['slower', 'unchanged', 'inconclusive']) // '1 slower, 1 unchanged, 1 open'
+ * ```
+ */
+export function progressLine(verdicts: readonly string[]): string {
+  const order = ['slower', 'faster', 'unchanged', 'inconclusive'] as const
+  const parts = order
+    .map((verdict) => [verdict, verdicts.filter((v) => v === verdict).length] as const)
+    .filter(([, count]) => count > 0)
+    .map(([verdict, count]) => `${count} ${verdict === 'inconclusive' ? 'open' : verdict}`)
+  return parts.length > 0 ? parts.join(', ') : 'no timed keys'
+}

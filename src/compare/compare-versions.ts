@@ -1,6 +1,5 @@
 import { currentEnvironment } from '../baseline/baseline-file.js'
-import { progressLine } from '../harness/measure.js'
-import { runSequential, sequentialLooks, settled } from '../baseline/sequential.js'
+import { progressLine, runSequential, sequentialLooks, settled } from '../baseline/sequential.js'
 import type { SequentialPlan } from '../baseline/sequential.js'
 import { DECISION_DEFAULTS } from '../baseline/statistics.js'
 import { createRandom } from '../baseline/random.js'

@@ -6,7 +6,7 @@ import { baselinePathFor, currentEnvironment, readBaselineFile } from '../baseli
 import type { BaselineEntry } from '../baseline/baseline-file.js'
 import { compareWithBaseline } from '../baseline/compare-baseline.js'
 import type { BaselineComparisonOptions } from '../baseline/compare-baseline.js'
-import { runSequential, SEQUENTIAL_DEFAULTS, sequentialLooks, settled } from '../baseline/sequential.js'
+import { progressLine, runSequential, SEQUENTIAL_DEFAULTS, sequentialLooks, settled } from '../baseline/sequential.js'
 import type { Look, SequentialPlan } from '../baseline/sequential.js'
 import { TraceSamples } from '../baseline/trace-samples.js'
 import type { RequestOptions, RequestSpec, TracedResponse } from './types.js'
@@ -157,22 +157,6 @@ async function measureAdaptively(runOnce: () => Promise<Trace[]>, adaptive: Adap
   return new TraceSamples(collected, design(outcome.look, outcome.looks, outcome.settled))
 }
 
-/**
- * "3 unchanged, 1 slower, 2 open": the current verdicts of an adaptive measurement, for progress.
- *
- * @example
- * ```ts
- * progressLine(['slower', 'unchanged', 'inconclusive']) // '1 slower, 1 unchanged, 1 open'
- * ```
- */
-export function progressLine(verdicts: readonly string[]): string {
-  const order = ['slower', 'faster', 'unchanged', 'inconclusive'] as const
-  const parts = order
-    .map((verdict) => [verdict, verdicts.filter((v) => v === verdict).length] as const)
-    .filter(([, count]) => count > 0)
-    .map(([verdict, count]) => `${count} ${verdict === 'inconclusive' ? 'open' : verdict}`)
-  return parts.length > 0 ? parts.join(', ') : 'no timed keys'
-}
 
 // The current vitest test's entry in its baseline file, as toMatchBaseline would read it. vitest
 // is loaded only here: measuring with a number of runs works without it.

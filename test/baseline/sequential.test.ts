@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { progressLine } from '../../src/harness/measure.js'
+import { progressLine } from '../../src/baseline/sequential.js'
 import { createRandom } from '../../src/baseline/random.js'
 import { runSequential, sequentialLooks } from '../../src/baseline/sequential.js'
 import { simulateSamples } from '../../src/baseline/simulated-samples.js'
