@@ -1,6 +1,6 @@
-import { dirname, relative, resolve } from 'node:path'
+import { relative } from 'node:path'
 import type { MatcherState, SyncMatcherResult } from 'vitest'
-import { baselinePathFor, currentEnvironment, readBaselineFile, writeBaselineEntry } from '../src/baseline/baseline-file.js'
+import { baselineFileFor, currentEnvironment, readBaselineFile, recordingBaselines, writeBaselineEntry } from '../src/baseline/baseline-file.js'
 import { compareWithBaseline, samplesToKeep, toBaselineEntry } from '../src/baseline/compare-baseline.js'
 import type { BaselineComparisonOptions } from '../src/baseline/compare-baseline.js'
 import { formatDurationTable, formatStructure } from '../src/report/comparison-tables.js'
@@ -51,10 +51,10 @@ export function toMatchBaseline(this: MatcherState, received: unknown, options: 
   if (testPath === undefined || currentTestName === undefined) {
     throw new TypeError('toMatchBaseline() must run inside a vitest test: it keys the baseline by spec file and test name.')
   }
-  const file = options.file === undefined ? baselinePathFor(testPath) : resolve(dirname(testPath), options.file)
+  const file = baselineFileFor(testPath, options.file)
   const environment = currentEnvironment()
   const meta = taskMeta(this)
-  if (updating(this)) {
+  if (recordingBaselines(this.snapshotState)) {
     writeBaselineEntry(file, currentTestName, toBaselineEntry(received, environment, samplesToKeep(options.quantiles)))
     meta?.push({ file, test: currentTestName, recorded: true, operations: operationsOf(received), environment: { current: environment } })
     return { pass: !this.isNot, message: () => `Recorded the baseline of ${JSON.stringify(currentTestName)} in ${file}.` }
@@ -113,12 +113,6 @@ function describeEnv(env: { cpu: string; cores: number; node: string; os: string
   return `${env.cpu} × ${env.cores}, Node ${env.node}, ${env.os}`
 }
 
-function updating(state: MatcherState): boolean {
-  if (process.env['TRACEWRIGHT_UPDATE_BASELINES'] === '1') return true
-  // vitest -u sets the snapshot state's update mode to "all".
-  const mode = (state.snapshotState as unknown as { _updateSnapshot?: string } | undefined)?._updateSnapshot
-  return mode === 'all'
-}
 
 function taskMeta(state: MatcherState): BaselineTaskMeta[] | undefined {
   const meta = state.task?.meta

@@ -2,7 +2,7 @@ import {
   closeSync, linkSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync, writeSync,
 } from 'node:fs'
 import { cpus } from 'node:os'
-import { basename, dirname, join } from 'node:path'
+import { basename, dirname, join, resolve } from 'node:path'
 import { BaselineError } from '../errors.js'
 import { array, describeProblem, findProblem, finite, isObject, labelled, number, object, optional, record, schemaVersionProblem, string } from '../schema.js'
 import type { PathStep, Schema } from '../schema.js'
@@ -72,6 +72,20 @@ export function sameEnvironment(a: EnvironmentFingerprint, b: EnvironmentFingerp
 /** `<dir of spec>/__baselines__/<spec file name>.json` */
 export function baselinePathFor(testPath: string): string {
   return join(dirname(testPath), '__baselines__', `${basename(testPath)}.json`)
+}
+
+/** The baseline file of a spec: `file` relative to the spec when given, else {@link baselinePathFor}. */
+export function baselineFileFor(testPath: string, file: string | undefined): string {
+  return file === undefined ? baselinePathFor(testPath) : resolve(dirname(testPath), file)
+}
+
+/**
+ * True while baselines are being recorded: `TRACEWRIGHT_UPDATE_BASELINES=1`, or `vitest -u`, which
+ * sets the snapshot state's update mode to "all" (pass `expect.getState().snapshotState`).
+ */
+export function recordingBaselines(snapshotState: unknown): boolean {
+  if (process.env['TRACEWRIGHT_UPDATE_BASELINES'] === '1') return true
+  return (snapshotState as { _updateSnapshot?: string } | undefined)?._updateSnapshot === 'all'
 }
 
 /**

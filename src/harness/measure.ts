@@ -1,8 +1,7 @@
-import { dirname, resolve } from 'node:path'
 import type { Trace } from '../select/trace.js'
 import { UsageError } from '../errors.js'
 import { requireNumber, wholeNumber } from '../number-option.js'
-import { baselinePathFor, currentEnvironment, readBaselineFile } from '../baseline/baseline-file.js'
+import { baselineFileFor, currentEnvironment, readBaselineFile, recordingBaselines } from '../baseline/baseline-file.js'
 import type { BaselineEntry } from '../baseline/baseline-file.js'
 import { compareWithBaseline } from '../baseline/compare-baseline.js'
 import type { BaselineComparisonOptions } from '../baseline/compare-baseline.js'
@@ -166,9 +165,7 @@ async function currentBaseline(file: string | undefined): Promise<BaselineEntry 
   if (testPath === undefined || currentTestName === undefined) {
     throw new UsageError("Failed to measure with runs: 'auto': it compares with the current test's baseline, and no vitest test is running. Please pass adaptive.against with the baseline entry, or a number of runs.")
   }
-  const path = file === undefined ? baselinePathFor(testPath) : resolve(dirname(testPath), file)
   // Recording (`vitest -u`): the new baseline deserves every run, whatever the old one says.
-  const mode = (state?.snapshotState as unknown as { _updateSnapshot?: string } | undefined)?._updateSnapshot
-  if (process.env['TRACEWRIGHT_UPDATE_BASELINES'] === '1' || mode === 'all') return undefined
-  return readBaselineFile(path)?.tests[currentTestName]
+  if (recordingBaselines(state?.snapshotState)) return undefined
+  return readBaselineFile(baselineFileFor(testPath, file))?.tests[currentTestName]
 }
