@@ -205,7 +205,7 @@ export class TraceStore {
   /**
    * A service process reported over its span channel (`connection` names the process's
    * connection) that a local root span started: the process is now exporting spans of this trace
-   * and owes a {@link reportDone}. The root counts as open until it arrives.
+   * and owes a {@link reportExpected} or {@link reportDone}. The root counts as open until it arrives.
    */
   reportRoot(traceId: string, connection: number, spanId: string, parentSpanId: string, name: string): void {
     const entry = this.#entry(traceId)
