@@ -1,7 +1,6 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api'
 import type { Attributes as OtelAttributes, Context, HrTime } from '@opentelemetry/api'
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base'
-import { nanosToMs } from '../model/captured-span.js'
 import type { AttributeValue, Attributes, CapturedSpan, SpanKindName, StatusCodeName } from '../model/captured-span.js'
 import type { TraceStore } from './trace-store.js'
 
@@ -55,19 +54,25 @@ export class StoreSpanProcessor implements SpanProcessor {
     this.#resourceOf = resourceOf
   }
 
+  // Both run for every span started in-process: no closure or iterator per call.
   onStart(span: Span, parentContext: Context): void {
     const { traceId, spanId } = span.spanContext()
     const resource = this.#resourceOf?.(parentContext)
     if (resource !== undefined) this.#openResources.set(spanId, resource)
-    forEachRoute(this.#route(traceId), (route) => route.store.markStarted(traceId, spanId, span.name))
+    const routes = this.#route(traceId)
+    if (routes === undefined) return
+    if (!isRouteList(routes)) return routes.store.markStarted(traceId, spanId, span.name)
+    for (const route of routes) route.store.markStarted(traceId, spanId, span.name)
   }
 
   onEnd(span: ReadableSpan): void {
-    const spanId = span.spanContext().spanId
-    const own = this.#openResources.get(spanId)
-    if (own !== undefined) this.#openResources.delete(spanId)
-    const routes = this.#route(span.spanContext().traceId)
-    forEachRoute(routes, (route) => route.store.add(toCapturedSpan(span, own ?? route.resource)))
+    const context = span.spanContext()
+    const own = this.#openResources.size === 0 ? undefined : this.#openResources.get(context.spanId)
+    if (own !== undefined) this.#openResources.delete(context.spanId)
+    const routes = this.#route(context.traceId)
+    if (routes === undefined) return
+    if (!isRouteList(routes)) return routes.store.add(toCapturedSpan(span, own ?? routes.resource))
+    for (const route of routes) route.store.add(toCapturedSpan(span, own ?? route.resource))
   }
 
   forceFlush(): Promise<void> {
@@ -79,20 +84,23 @@ export class StoreSpanProcessor implements SpanProcessor {
   }
 }
 
-function forEachRoute(routes: SpanRoute | readonly SpanRoute[] | undefined, fn: (route: SpanRoute) => void): void {
-  if (routes === undefined) return
-  if (Array.isArray(routes)) for (const route of routes as readonly SpanRoute[]) fn(route)
-  else fn(routes as SpanRoute)
+function isRouteList(routes: SpanRoute | readonly SpanRoute[]): routes is readonly SpanRoute[] {
+  return Array.isArray(routes)
 }
 
 /**
- * Converts an SDK `ReadableSpan` into the normalised {@link CapturedSpan}. `resource` is merged
- * over the span's own resource attributes (the in-process harness names the service this way).
+ * Converts an ended SDK `ReadableSpan` into the normalised {@link CapturedSpan}. `resource` is
+ * merged over the span's own resource attributes (the in-process harness names the service this
+ * way). The captured span shares the SDK span's attributes object, which no longer changes once
+ * the span has ended.
  */
 export function toCapturedSpan(span: ReadableSpan, resource: Attributes = {}): CapturedSpan {
   const context = span.spanContext()
   const start = hrTimeToNanos(span.startTime)
   const end = hrTimeToNanos(span.endTime)
+  // The same value as nanosToMs(start, end), from plain numbers: a span shorter than 104 days has a
+  // duration in ns that a double holds exactly, and bigint arithmetic costs more per span.
+  const durationNs = (span.endTime[0] - span.startTime[0]) * 1e9 + (span.endTime[1] - span.startTime[1])
   const parentSpanId = span.parentSpanContext?.spanId
   const message = span.status.message
   const scope = span.instrumentationScope
@@ -105,15 +113,29 @@ export function toCapturedSpan(span: ReadableSpan, resource: Attributes = {}): C
     kind: KIND_NAMES[span.kind] ?? 'INTERNAL',
     start,
     end,
-    durationMs: nanosToMs(start, end),
+    durationMs: durationNs > 0 ? durationNs / 1e6 : 0,
     status: message ? { code: STATUS_NAMES[span.status.code], message } : PLAIN_STATUS[span.status.code],
-    attributes: copyAttributes(span.attributes),
+    // The SDK's own object: it holds no undefined values (setAttribute refuses them) and takes no
+    // writes once the span has ended, so a copy would only cost an object and a key walk per span.
+    attributes: span.attributes as Attributes,
     events: span.events.length === 0 ? NO_EVENTS : span.events.map((e) => ({ name: e.name, time: hrTimeToNanos(e.time), attributes: copyAttributes(e.attributes) })),
     links: span.links.length === 0 ? NO_LINKS : span.links.map((l) => ({ traceId: l.context.traceId, spanId: l.context.spanId, attributes: copyAttributes(l.attributes) })),
     resource: mergedResource(span.resource.attributes, resource),
-    scope: scope.version === undefined ? { name: scope.name } : { name: scope.name, version: scope.version },
+    scope: capturedScope(scope),
   } as { -readonly [K in keyof CapturedSpan]: CapturedSpan[K] }
   if (parentSpanId !== undefined) captured.parentSpanId = parentSpanId
+  return captured
+}
+
+// A tracer's spans share its scope object: one captured scope per tracer, not per span.
+const scopes = new WeakMap<object, CapturedSpan['scope']>()
+
+function capturedScope(scope: ReadableSpan['instrumentationScope']): CapturedSpan['scope'] {
+  let captured = scopes.get(scope)
+  if (captured === undefined) {
+    captured = Object.freeze(scope.version === undefined ? { name: scope.name } : { name: scope.name, version: scope.version })
+    scopes.set(scope, captured)
+  }
   return captured
 }
 
@@ -128,7 +150,15 @@ const PLAIN_STATUS: Record<SpanStatusCode, CapturedSpan['status']> = {
 // Every span of a provider shares one resource; merge it with the service's once, not per span.
 const mergedResources = new WeakMap<object, WeakMap<object, Attributes>>()
 
+let lastMerge: { own: OtelAttributes; override: Attributes; merged: Attributes } | undefined
+
 function mergedResource(own: OtelAttributes, override: Attributes): Attributes {
+  if (lastMerge !== undefined && lastMerge.own === own && lastMerge.override === override) return lastMerge.merged
+  lastMerge = { own, override, merged: mergedResourceOf(own, override) }
+  return lastMerge.merged
+}
+
+function mergedResourceOf(own: OtelAttributes, override: Attributes): Attributes {
   let byOverride = mergedResources.get(own)
   if (byOverride === undefined) mergedResources.set(own, (byOverride = new WeakMap()))
   let merged = byOverride.get(override)
@@ -139,8 +169,16 @@ function mergedResource(own: OtelAttributes, override: Attributes): Attributes {
   return merged
 }
 
+// Spans of one request end within the same second: its bigint is made once, not per timestamp.
+let lastSecond = -1
+let lastSecondNanos = 0n
+
 function hrTimeToNanos(time: HrTime): bigint {
-  return BigInt(time[0]) * 1_000_000_000n + BigInt(time[1])
+  if (time[0] !== lastSecond) {
+    lastSecond = time[0]
+    lastSecondNanos = BigInt(time[0]) * 1_000_000_000n
+  }
+  return lastSecondNanos + BigInt(time[1])
 }
 
 function copyAttributes(attributes: OtelAttributes | undefined): Attributes {

@@ -146,7 +146,7 @@ export class TraceStore {
     const entry = this.#entry(traceId)
     if (entry === undefined) return
     entry.open.set(spanId, name)
-    this.#emit(traceId, { type: 'start', spanId })
+    if (this.#listeners.size > 0) this.#emit(traceId, { type: 'start', spanId })
   }
 
   /** Adds an ended span. A span id already present in its trace is ignored (exporter retries). */
@@ -167,8 +167,8 @@ export class TraceStore {
     entry.lastArrival = performance.now()
     entry.cached = undefined
     if (entry.handedOutAt !== undefined) this.#late(entry, span)
-    this.#emit(span.traceId, { type: 'end', span })
-    for (const listener of this.#anyListeners) listener(span)
+    if (this.#listeners.size > 0) this.#emit(span.traceId, { type: 'end', span })
+    if (this.#anyListeners.size > 0) for (const listener of this.#anyListeners) listener(span)
   }
 
   #late(entry: TraceEntry, span: CapturedSpan): void {

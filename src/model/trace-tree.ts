@@ -27,6 +27,8 @@ export interface TraceInit {
   readonly logs?: readonly CapturedLog[]
 }
 
+const NO_LOGS: readonly CapturedLog[] = Object.freeze([])
+
 /**
  * One trace's spans indexed as a tree: start order, parent and child links, roots. Sorting and
  * indexing wait until something asks, so a trace that is never inspected (a measurement run, a
@@ -40,9 +42,9 @@ export class TraceTree implements TraceView {
   #index: TraceIndex | undefined
 
   constructor(spans: Iterable<CapturedSpan>, init: TraceInit = {}) {
-    const input = [...spans]
+    const input = Array.isArray(spans) ? (spans as readonly CapturedSpan[]).slice() : [...spans]
     this.#input = input
-    this.logs = init.logs ? [...init.logs] : []
+    this.logs = init.logs !== undefined && init.logs.length > 0 ? init.logs.slice() : NO_LOGS
     this.traceId = init.traceId ?? input[0]?.traceId ?? ''
   }
 
