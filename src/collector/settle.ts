@@ -104,6 +104,16 @@ function missingParents(store: TraceStore, traceId: string, harnessSpanId: strin
 }
 
 /**
+ * The trace if it is settled by the in-process rule right now: its entry span has ended, no span
+ * of it is open, and no store bound was hit. Undefined otherwise ({@link settleTrace} then waits,
+ * or rejects with the bound). For a caller that can skip a promise when nothing is left to wait for.
+ */
+export function settledTrace(store: TraceStore, traceId: string, harnessSpanId: string | undefined): Trace | undefined {
+  if (store.limitError(traceId) !== undefined) return undefined
+  return isSettled(store, traceId, harnessSpanId) ? store.trace(traceId) : undefined
+}
+
+/**
  * Resolves with the trace once it is complete. In-process (`quietMs: 0`): the entry span has ended
  * and no span of the trace is open — decided the moment the last span ends, with no timer. Over the
  * span channel (`tracewright/register`): the entry process reported its root, every reporting
@@ -122,7 +132,7 @@ export function settleTrace(store: TraceStore, traceId: string, options: SettleO
   const grace = options.missingParentGraceMs ?? 0
   const limit = store.limitError(traceId)
   if (limit) return Promise.reject(limit)
-  if (quietMs === 0 && grace === 0 && isSettled(store, traceId, harnessSpanId)) {
+  if (quietMs === 0 && grace === 0 && options.awaitChildrenOf === undefined && isSettled(store, traceId, harnessSpanId)) {
     return Promise.resolve(store.trace(traceId))
   }
   return new Promise<Trace>((resolve, reject) => {

@@ -53,6 +53,11 @@ export interface TracedClientOptions {
   readonly serviceName?: string
   /** The service exports OTLP to the harness (a child process), for the timeout's diagnosis. */
   readonly exported?: boolean
+  /**
+   * Called with each request's settled trace before the request resolves, synchronously (so it
+   * costs the request no await): the in-process harness looks for uninstrumented calls here.
+   */
+  readonly afterSettle?: (trace: Trace, spec: RequestSpec) => void
   /** Hex digits every trace id starts with: how a shared service's relay routes spans to this client. */
   readonly traceIdPrefix?: string
 }

@@ -3,7 +3,7 @@ import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } f
 import type { Attributes, Span } from '@opentelemetry/api'
 import { RPCType, setRPCMetadata } from '@opentelemetry/core'
 import type { RPCMetadata } from '@opentelemetry/core'
-import { SERVICE_RESOURCE } from './global-tracing.js'
+import { SERVICE_RESOURCE, severalInProcessServices } from './global-tracing.js'
 
 const TRACER_NAME = 'tracewright/harness'
 
@@ -36,7 +36,9 @@ export function withEntrySpan(listener: RequestListener, serviceName: string): R
   const tracer = trace.getTracer(TRACER_NAME)
   const resource = { 'service.name': serviceName }
   return (req: IncomingMessage, res: ServerResponse) => {
-    const parent = propagation.extract(ROOT_CONTEXT, req.headers).setValue(SERVICE_RESOURCE, resource)
+    const extracted = propagation.extract(ROOT_CONTEXT, req.headers)
+    // With one in-process service every span is its own; with more, the context says whose.
+    const parent = severalInProcessServices() ? extracted.setValue(SERVICE_RESOURCE, resource) : extracted
     const method = normaliseMethod(req.method)
     const span = tracer.startSpan(method, { kind: SpanKind.SERVER, attributes: requestAttributes(req, method) }, parent)
     const state = { ended: false, failed: false }
@@ -50,8 +52,9 @@ export function withEntrySpan(listener: RequestListener, serviceName: string): R
       state.failed = true
       failRequest(span, res, error)
     }
-    res.once('finish', end)
-    res.once('close', end)
+    // `end` runs once whatever fires; plain listeners cost less than once-wrappers per request.
+    res.on('finish', end)
+    res.on('close', end)
     context.with(setRPCMetadata(trace.setSpan(parent, span), metadata), () => {
       try {
         const result: unknown = listener(req, res)

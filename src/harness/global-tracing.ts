@@ -15,14 +15,10 @@ import { ServiceStartError } from '../errors.js'
 interface Registration {
   readonly provider: BasicTracerProvider
   readonly contextManager: AsyncLocalStorageContextManager
-  readonly services: Set<SpanRoute>
-  readonly routes: Map<string, SpanRoute>
+  readonly services: ServiceRoutes
 }
 
 let registration: Registration | undefined
-
-// Shared by every in-process service: the bound is on all their claims together.
-const MAX_CLAIMED_TRACES = 100_000
 
 /**
  * Context key under which an in-process service's entry span leaves its resource, so every span
@@ -32,64 +28,76 @@ export const SERVICE_RESOURCE = createContextKey('tracewright.service-resource')
 
 /** A service's handle on the shared registration. */
 export interface TracingLease {
-  /** Routes every span of `traceId` to this service. */
-  claim(traceId: string): void
-  /** Stops routing `traceId` (the service released the trace). */
-  unclaim(traceId: string): void
   /** Releases the lease; the last one unregisters the globals. */
   release(): void
+}
+
+/**
+ * The in-process services running, as the span processor reads them for every span: the one
+ * service when there is one (the common case costs no look-up), else the list to ask which holds
+ * a trace. Replaced, never changed in place, when a service starts or stops.
+ */
+interface ServiceRoutes {
+  list: readonly SpanRoute[]
 }
 
 /** Registers the shared globals if needed and returns a lease for one service. */
 export function leaseGlobalTracing(route: SpanRoute): TracingLease {
   registration ??= register()
   const reg = registration
-  reg.services.add(route)
-  // The routing table keeps insertion order, so its first entry is the oldest claim: bounding it
-  // like the store bounds its traces costs one lookup per request.
-  const forget = (traceId: string): void => {
-    if (reg.routes.get(traceId) === route) reg.routes.delete(traceId)
-  }
+  reg.services.list = [...reg.services.list, route]
+  let held = true
   return {
-    claim(traceId) {
-      reg.routes.set(traceId, route)
-      if (reg.routes.size > MAX_CLAIMED_TRACES) reg.routes.delete(reg.routes.keys().next().value as string)
-    },
-    unclaim: forget,
     release() {
-      if (!reg.services.delete(route)) return
-      for (const [traceId, owner] of reg.routes) if (owner === route) reg.routes.delete(traceId)
-      if (reg.services.size === 0 && registration === reg) unregister(reg)
+      if (!held) return
+      held = false
+      reg.services.list = reg.services.list.filter((other) => other !== route)
+      if (reg.services.list.length === 0 && registration === reg) unregister(reg)
     },
   }
+}
+
+/**
+ * True while more than one in-process service runs: only then must a request's context say whose
+ * spans it makes (see {@link SERVICE_RESOURCE}); with one, every span is that service's.
+ */
+export function severalInProcessServices(): boolean {
+  return (registration?.services.list.length ?? 0) > 1
+}
+
+/**
+ * Which service's store a span of `traceId` goes to. A trace belongs to the service whose store
+ * holds it: a harness request begins its trace in its service's store before it is sent, so a call
+ * from one in-process service into another stays in the caller's trace. A span of a trace no store
+ * holds (a timer, a startup task, a request sent with another client) is the one service's, or,
+ * with several, each gets a copy rather than the span being lost.
+ */
+export function routeSpan(services: readonly SpanRoute[], traceId: string): SpanRoute | readonly SpanRoute[] | undefined {
+  if (services.length <= 1) return services[0]
+  for (const service of services) if (service.store.has(traceId)) return service
+  return services
 }
 
 // One provider for the life of the test process. Registered globally only while a service runs,
 // but never shut down: an app's module-level `trace.getTracer()` is a proxy that binds to the first
 // real tracer it meets and keeps it, so after a stop and a new start the same provider must still
 // be the one recording. With no service running its spans are routed nowhere.
-let sharedProvider: { provider: BasicTracerProvider; services: Set<SpanRoute>; routes: Map<string, SpanRoute> } | undefined
+let sharedProvider: { provider: BasicTracerProvider; services: ServiceRoutes } | undefined
 
 function getSharedProvider(): NonNullable<typeof sharedProvider> {
   if (sharedProvider) return sharedProvider
-  const services = new Set<SpanRoute>()
-  const routes = new Map<string, SpanRoute>()
-  const processor = new StoreSpanProcessor((traceId) => {
-    const route = routes.get(traceId)
-    if (route !== undefined) return route
-    // A span of a trace no harness request started (a timer, a startup task, a request sent with
-    // another client): with one service it is that service's; with several, each gets a copy
-    // rather than the span being lost.
-    if (services.size === 1) return services.values().next().value
-    return [...services]
-  }, (parentContext) => parentContext.getValue(SERVICE_RESOURCE) as Attributes | undefined)
+  const services: ServiceRoutes = { list: [] }
+  const processor = new StoreSpanProcessor(
+    (traceId) => routeSpan(services.list, traceId),
+    (parentContext) => parentContext.getValue(SERVICE_RESOURCE) as Attributes | undefined,
+  )
   const provider = new BasicTracerProvider({ sampler: new AlwaysOnSampler(), spanProcessors: [processor] })
-  sharedProvider = { provider, services, routes }
+  sharedProvider = { provider, services }
   return sharedProvider
 }
 
 function register(): Registration {
-  const { provider, services, routes } = getSharedProvider()
+  const { provider, services } = getSharedProvider()
   const contextManager = new AsyncLocalStorageContextManager().enable()
   const ok = trace.setGlobalTracerProvider(provider) &&
     context.setGlobalContextManager(contextManager) &&
@@ -104,7 +112,7 @@ function register(): Registration {
         'Please remove the other SDK set-up from the test process (or start the service as a child process with `command`).',
     )
   }
-  return { provider, contextManager, services, routes }
+  return { provider, contextManager, services }
 }
 
 function unregister(reg: Registration): void {
@@ -112,6 +120,5 @@ function unregister(reg: Registration): void {
   context.disable()
   propagation.disable()
   reg.contextManager.disable()
-  reg.routes.clear()
   registration = undefined
 }

@@ -5,14 +5,13 @@ import { storeOptions, TraceStore } from '../collector/trace-store.js'
 import type { TraceStoreOptions } from '../collector/trace-store.js'
 import { ServiceStartError, UsageError } from '../errors.js'
 import { createTracedClient } from './client.js'
-import { parseRequestTarget } from './traced-request.js'
 import { listenOnLoopback } from './free-port.js'
 import { requestTimes } from './ms-option.js'
 import type { RequestTimeOptions } from './ms-option.js'
 import { markEntrySpanServer, withEntrySpan } from './entry-span.js'
 import { leaseGlobalTracing } from './global-tracing.js'
-import { OutgoingCallWatch, warnUninstrumentedCalls, warnUninstrumentedLibraries } from './library-check.js'
-import type { Service, TracedResponse } from './types.js'
+import { leaseOutgoingCallWatch, warnUninstrumentedCalls, warnUninstrumentedLibraries } from './library-check.js'
+import type { Service } from './types.js'
 
 /** What an in-process app may be: a listener, or a factory returning a listener or a server. */
 export type InProcessApp =
@@ -55,40 +54,34 @@ export async function startInProcessService(options: InProcessServiceOptions): P
   warnUninstrumentedLibraries()
   const { port } = server.address() as AddressInfo
   const url = `http://127.0.0.1:${port}`
+  const outgoing = leaseOutgoingCallWatch()
+  let firstRequest = true
   const client = createTracedClient({
     url,
     store,
     quietMs: 0,
     ...times,
     serviceName: name,
-    onTrace: (traceId) => lease.claim(traceId),
-    onRelease: (traceId) => lease.unclaim(traceId),
+    afterSettle(trace, spec) {
+      // Described only when the app made calls: the hot path of a request pays one map look-up.
+      const calls = outgoing.take(trace.traceId)
+      if (calls > 0) warnUninstrumentedCalls(calls, trace, `${spec.method} ${spec.path}`)
+      // Again after the first request: an app may load a client library only when it first needs it.
+      if (firstRequest) warnUninstrumentedLibraries()
+      firstRequest = false
+    },
   })
-  const outgoing = new OutgoingCallWatch()
-  let firstRequest = true
   let stopping: Promise<void> | undefined
   return {
     url,
     name,
     store,
-    async request(target, requestOptions): Promise<TracedResponse> {
-      const result = await client.request(target, requestOptions)
-      // Described only when the app made calls: the hot path of a request pays one map look-up.
-      const calls = outgoing.take(result.trace.traceId)
-      if (calls > 0) {
-        const spec = parseRequestTarget(target, requestOptions)
-        warnUninstrumentedCalls(calls, result.trace, `${spec.method} ${spec.path}`)
-      }
-      // Again after the first request: an app may load a client library only when it first needs it.
-      if (firstRequest) warnUninstrumentedLibraries()
-      firstRequest = false
-      return result
-    },
+    request: client.request,
     waitForSpan: client.waitForSpan,
     measure: client.measure,
     stop() {
       stopping ??= (async () => {
-        outgoing.stop()
+        outgoing.release()
         await client.close()
         server.closeAllConnections()
         await new Promise<void>((resolve) => server.close(() => resolve()))

@@ -151,6 +151,31 @@ describe('lifecycle', () => {
     expect(otelTrace.getTracer('x').startSpan('noop').isRecording()).toBe(false)
   })
 
+  test('a call from one in-process service into another stays in the caller\'s trace, each span named by its service', async () => {
+    const inventory = await startService({ app: workApp, name: 'inventory' })
+    const orders = await startService({
+      name: 'orders',
+      app: async (_req, res) => {
+        // The app's own propagation, as an instrumented fetch would do it.
+        const headers: Record<string, string> = {}
+        propagation.inject(context.active(), headers)
+        await (await fetch(`${inventory.url}/work/2`, { headers })).text()
+        res.end('ok')
+      },
+    })
+    try {
+      const { trace } = await orders.request('GET /')
+      expect(trace).toHaveSpanCount({ service: 'orders' }, 1)
+      expect(trace).toHaveSpanCount({ service: 'inventory' }, 3)
+      expect(trace.span({ service: 'inventory', kind: 'SERVER' })).toBeChildOf({ service: 'orders', kind: 'SERVER' })
+      // The callee's store never held the caller's trace.
+      expect(inventory.store.has(trace.traceId)).toBe(false)
+    } finally {
+      await orders.stop()
+      await inventory.stop()
+    }
+  })
+
   test('stop is idempotent and a service can be started again', async () => {
     const first = await startService({ app: workApp })
     await Promise.all([first.stop(), first.stop()])

@@ -1,5 +1,6 @@
 // The trap: a spec that imports an app using pg, with no `tracewright/instrument` set-up. pg loads
 // unpatched, its queries make no spans, and a count of them passes on zero; the harness must say so.
+import { channel } from 'node:diagnostics_channel'
 import { request as httpRequest } from 'node:http'
 import pg from 'pg'
 import { afterEach, describe, expect, test, vi } from 'vitest'
@@ -50,11 +51,17 @@ describe('a known client library loaded without its instrumentation', () => {
       },
     })
     try {
+      // Nothing instruments fetch or node:http in this file, so both are watched.
+      expect(channel('undici:request:create').hasSubscribers).toBe(true)
+      expect(channel('http.client.request.start').hasSubscribers).toBe(true)
       const { trace } = await svc.request('GET /fetch')
       expect(trace).toHaveSpanCount({ kind: 'CLIENT' }, 0)
       const calls = warn.mock.calls.map((call) => String(call[0])).filter((m) => m.includes('outgoing HTTP call'))
       expect(calls).toEqual([expect.stringMatching(/^tracewright: while handling GET \/fetch the app made 1 outgoing HTTP call \(fetch, undici or node:http\), but its trace has no CLIENT span/)])
-      // Once per process: the next uninstrumented call (node:http this time) stays quiet.
+      // Once per process: the next uninstrumented call (node:http this time) stays quiet, and
+      // with nothing left to say the watch is gone, so later requests pay nothing for it.
+      expect(channel('undici:request:create').hasSubscribers).toBe(false)
+      expect(channel('http.client.request.start').hasSubscribers).toBe(false)
       await svc.request('GET /http')
       expect(warn.mock.calls.filter((call) => String(call[0]).includes('outgoing HTTP call'))).toHaveLength(1)
     } finally {

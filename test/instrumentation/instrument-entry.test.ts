@@ -7,6 +7,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { dbQuery, spanKey, startService } from 'tracewright'
 import type { Service } from 'tracewright'
 import { infraUrls, skipInfra } from '../../examples/shop/infra.js'
+import { uninstrumentedCallChannels } from '../../src/harness/library-check.js'
+
+test('with tracewright/instrument, outgoing calls always make CLIENT spans: no channel is watched for them', () => {
+  expect(uninstrumentedCallChannels()).toEqual([])
+})
 
 describe.skipIf(skipInfra('tracewright/instrument with pg and express in-process'))('tracewright/instrument', () => {
   let pool: pg.Pool
