@@ -1,8 +1,9 @@
 import { describe, expect, test } from 'vitest'
-import { explainMismatch, selectSpans, SelectorError, TraceStore } from 'tracewright'
+import { explainMismatch, selectSpans, SelectorError } from 'tracewright'
 import type { Selector, Trace } from 'tracewright'
 import { buildTrace, fixtureSpanId, fixtureTraceId } from '../fixtures/build-trace.js'
 import { errorOf } from '../fixtures/failure-message.js'
+import { linkedTraces } from '../fixtures/linked-traces.js'
 
 /** A checkout whose payments call goes to a service at 2.4.0, through two instrumentation scopes. */
 const versioned = buildTrace({
@@ -73,28 +74,6 @@ describe('scope', () => {
 })
 
 describe('linkedTo', () => {
-  /** A producer trace (2 publishes) and a consumer trace in the same store whose batch span links to both, and to a span never captured. */
-  function linkedTraces(): { producer: Trace; consumer: Trace; store: TraceStore } {
-    const store = new TraceStore()
-    const producer = buildTrace({
-      name: 'POST /orders', kind: 'SERVER', startMs: 0, endMs: 10,
-      children: [
-        { name: 'orders publish', kind: 'PRODUCER', startMs: 1, endMs: 2, attributes: { 'messaging.destination.name': 'orders' } },
-        { name: 'orders publish', kind: 'PRODUCER', startMs: 3, endMs: 4, attributes: { 'messaging.destination.name': 'audit' } },
-      ],
-    }, { store, traceNumber: 1 })
-    const consumer = buildTrace({
-      name: 'orders process', kind: 'CONSUMER', startMs: 20, endMs: 30, service: 'shipping',
-      links: [
-        { traceId: fixtureTraceId(1), spanId: fixtureSpanId(2), attributes: { 'messaging.message.id': 'm-1' } },
-        { traceId: fixtureTraceId(1), spanId: fixtureSpanId(3) },
-        { traceId: fixtureTraceId(9), spanId: fixtureSpanId(4) },
-      ],
-      children: [{ name: 'INSERT shipments', kind: 'CLIENT', startMs: 22, endMs: 28, service: 'shipping' }],
-    }, { store, traceNumber: 2 })
-    return { producer, consumer, store }
-  }
-
   test('follows links into another trace of the same store, matching the target there', () => {
     const { consumer } = linkedTraces()
     expect(names({ linkedTo: { kind: 'PRODUCER' } }, consumer)).toEqual(['orders process'])
