@@ -124,7 +124,8 @@ function orderReport(
   const pass = compared.every((c) => c.ok)
   const worst = compared.reduce((w, c) => (c.marginNs < w.marginNs ? c : w))
   const [mine, theirs, word] = relation === 'start-after' ? ['started', 'ended', 'after'] as const : ['ended', 'started', 'before'] as const
-  const wanted = isCapturedSpan(other) ? JSON.stringify(other.name) : `every span matching ${describeSelector(other)} (${others.length})`
+  const wanted = isCapturedSpan(other) ? JSON.stringify(other.name)
+    : others.length === 1 ? `the span matching ${describeSelector(other)}` : `every span matching ${describeSelector(other)} (${others.length})`
   const details = compared.slice(0, 10).map((c) => {
     const [ownTime, otherTime] = relation === 'start-after' ? [received.start, c.span.end] : [received.end, c.span.start]
     return `${c.ok ? '  ' : '> '}${JSON.stringify(c.span.name)} ${c.span.kind} (span ${c.span.spanId}) ${theirs} at ${offset(trace, otherTime)}, ` +
