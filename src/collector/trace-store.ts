@@ -317,6 +317,8 @@ export class TraceStore {
     const entry = this.#entry(log.traceId)
     if (entry === undefined) return
     entry.logs.push(log)
+    // A snapshot copies the logs it was made with; the next one must include this line.
+    entry.cached = undefined
     this.#emit(log.traceId, { type: 'log', log })
   }
 
