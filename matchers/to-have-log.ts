@@ -8,6 +8,7 @@ import type { Equals } from '../src/select/select-spans.js'
 import type { AttributeMatcher, TextMatcher } from '../src/select/selector.js'
 import { isAsymmetricMatcher } from '../src/select/selector.js'
 import { Trace } from '../src/select/trace.js'
+import { currentLogs } from '../src/select/trace-trees.js'
 import { describeReceived, formatFailure, matcherEquals, spanLabel, traceOfSpan } from './failure-message.js'
 
 /**
@@ -31,8 +32,9 @@ const LISTED_LOGS = 30
 /**
  * Passes when the trace (or, for a span, the trace's logs carrying that span's id) has a log
  * record matching `query`: OTLP log records the service exported, and output lines stamped with
- * the trace id that a child process wrote. A failure lists the trace's logs beside its tree, each
- * with what differs.
+ * the trace id that a child process wrote. Logs are read as the store holds them when the assertion
+ * runs, since they are exported on their own schedule and may follow the trace's spans. A failure
+ * lists the trace's logs beside its tree, each with what differs.
  *
  * @example
  * ```ts
@@ -45,7 +47,8 @@ export function toHaveLog(this: MatcherState, received: unknown, query: LogQuery
   const { trace, span } = receivedLogs(received)
   const equals = matcherEquals(this)
   const checks = compileLogQuery(query, equals)
-  const logs = span === undefined ? trace.logs : trace.logs.filter((log) => log.spanId === span.spanId)
+  const all = currentLogs(trace)
+  const logs = span === undefined ? all : all.filter((log) => log.spanId === span.spanId)
   const matching = logs.filter((log) => checks.every((c) => c.test(log)))
   const pass = matching.length > 0
   const owner = span === undefined ? `trace ${trace.traceId}` : spanLabel(span)
@@ -57,7 +60,7 @@ export function toHaveLog(this: MatcherState, received: unknown, query: LogQuery
       args: 'query',
       expected: `${owner} to have a log record matching ${describeValue(query)}`,
       actual: logs.length === 0 ? 'no log records' : pass ? `${matching.length} matching log record${matching.length === 1 ? '' : 's'}` : `${logs.length} log record${logs.length === 1 ? '' : 's'}, none matching`,
-      details: [`Logs of ${owner}:`, ...listLogs(trace, logs, checks), ...(logs.length === 0 ? noLogsHint(trace, span) : [])],
+      details: [`Logs of ${owner}:`, ...listLogs(trace, logs, checks), ...(logs.length === 0 ? noLogsHint(all.length, span) : [])],
       trace,
       logs: false,
       ...(span === undefined ? {} : { marks: new Map([[span.spanId, { label: 'received' }]]) }),
@@ -129,8 +132,8 @@ function listLogs(trace: Trace, logs: readonly CapturedLog[], checks: readonly L
   return lines
 }
 
-function noLogsHint(trace: Trace, span: CapturedSpan | undefined): string[] {
-  const others = span === undefined ? 0 : trace.logs.length
+function noLogsHint(inTrace: number, span: CapturedSpan | undefined): string[] {
+  const others = span === undefined ? 0 : inTrace
   return [
     '',
     others > 0

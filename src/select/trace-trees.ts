@@ -66,3 +66,11 @@ export function resolveLinks(trace: Trace, span: CapturedSpan): ResolvedLink[] {
 export function linkingTraces(trace: Trace): readonly Trace[] {
   return (readLinked as (trace: Trace) => LinkedTraces | undefined)(trace)?.linkingTo(trace.traceId) ?? []
 }
+
+/**
+ * The logs of `trace` as its store holds them now: log records are exported on their own schedule
+ * and may arrive after the spans, so a snapshot handed out earlier can lack them.
+ */
+export function currentLogs(trace: Trace): Trace['logs'] {
+  return (readLinked as (trace: Trace) => LinkedTraces | undefined)(trace)?.trace(trace.traceId)?.logs ?? trace.logs
+}

@@ -76,3 +76,15 @@ describe('toHaveLog', () => {
     expect(() => expect({ trace }).toHaveLog({})).toThrowError(/^toHaveLog\(\) expects a Trace or a span, received an object\./)
   })
 })
+
+describe('toHaveLog on a trace handed out before its logs arrived', () => {
+  test('reads the logs the store holds when the assertion runs', () => {
+    const store = new TraceStore()
+    const early = buildTrace(ORDERS_TREE, { store })
+    expect(early).not.toHaveLog({ severity: 'warn' })
+    store.addLog({ traceId, spanId: fixtureSpanId(6), time: nanosAt(34), severity: 'WARN', body: 'late warning', source: 'otlp' })
+    expect(early.logs).toHaveLength(0)
+    expect(early).toHaveLog({ severity: 'warn', body: 'late warning' })
+    expect(early.span('GET')).toHaveLog({ body: 'late warning' })
+  })
+})
