@@ -34,9 +34,25 @@ export function sameClock(a: CapturedSpan, b: CapturedSpan): boolean {
   return ia === undefined || ib === undefined || ia === ib
 }
 
-/** The tolerance in nanoseconds between two spans: 0 on one clock, else the option's. */
+const MS_NS = 1_000_000n
+
+/**
+ * How coarse a span's timestamps are. The OpenTelemetry JS SDK takes a span's start from
+ * `Date.now()`, a whole millisecond, and its end from that start plus a precise duration: both
+ * edges land up to 1 ms before the real ones. A whole-millisecond start with a finer end is that
+ * signature (an exact clock hits a whole millisecond once in a million); such a span is known to 1 ms.
+ */
+export function resolutionNs(span: CapturedSpan): bigint {
+  return span.start % MS_NS === 0n && span.end % MS_NS !== 0n ? MS_NS : 0n
+}
+
+/**
+ * The tolerance in nanoseconds between two spans: on one clock, only the coarser timestamp
+ * resolution of the two (0 for exact timestamps); across clocks, the skew tolerance on top.
+ */
 export function toleranceNs(a: CapturedSpan, b: CapturedSpan, toleranceMs: number): bigint {
-  return sameClock(a, b) ? 0n : BigInt(Math.round(toleranceMs * 1e6))
+  const resolution = resolutionNs(a) > resolutionNs(b) ? resolutionNs(a) : resolutionNs(b)
+  return sameClock(a, b) ? resolution : resolution + BigInt(Math.round(toleranceMs * 1e6))
 }
 
 /** Reads and checks `{ skewToleranceMs }`, throwing a TypeError that names the matcher. */
@@ -89,7 +105,8 @@ export function gap(ns: bigint): string {
 
 /** The clause saying whether a comparison allowed for clock skew. */
 export function clockNote(a: CapturedSpan, b: CapturedSpan, toleranceMs: number): string {
-  return sameClock(a, b) ? 'same service, compared exactly' : `${serviceOf(a)} and ${serviceOf(b)}: ${formatMs(toleranceMs)} clock-skew tolerance`
+  const coarse = resolutionNs(a) > 0n || resolutionNs(b) > 0n ? ', timestamps to 1 ms' : ''
+  return sameClock(a, b) ? `same service, compared exactly${coarse}` : `${serviceOf(a)} and ${serviceOf(b)}: ${formatMs(toleranceMs)} clock-skew tolerance${coarse}`
 }
 
 /**

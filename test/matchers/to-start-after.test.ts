@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { SpanLookupError } from 'tracewright'
+import { buildTrace } from '../fixtures/build-trace.js'
 import { checkoutTimeline } from '../fixtures/checkout-timeline.js'
 import { errorOf, failureOf } from '../fixtures/failure-message.js'
 
@@ -25,6 +26,22 @@ describe('toStartAfter', () => {
 
   test('fails, showing each compared span with the gap and how it was compared', () => {
     expect(failureOf(() => expect(trace.span('reserve')).toStartAfter({ name: 'GET', kind: 'CLIENT' }))).toMatchSnapshot()
+  })
+
+  test('JS SDK timestamps (whole-ms start, finer end) are known to 1 ms; exact ones are compared exactly', () => {
+    // As the JS SDK records two awaited statements: starts truncated to the ms, so the second
+    // appears to start 0.6 ms before the first ended.
+    const truncated = buildTrace({ name: 'tx', startMs: 0, endMs: 30, children: [
+      { name: 'BEGIN', kind: 'CLIENT', startMs: 18, endMs: 21.6 },
+      { name: 'INSERT', kind: 'CLIENT', startMs: 21, endMs: 22.8 },
+    ] })
+    expect(truncated.span('INSERT')).toStartAfter('BEGIN')
+    expect(failureOf(() => expect(truncated.span('INSERT')).not.toStartAfter('BEGIN'))).toContain('(same service, compared exactly, timestamps to 1 ms)')
+    const exact = buildTrace({ name: 'tx', startMs: 0, endMs: 30, children: [
+      { name: 'BEGIN', kind: 'CLIENT', startMs: 18.5, endMs: 21.6 },
+      { name: 'INSERT', kind: 'CLIENT', startMs: 21.5, endMs: 22.8 },
+    ] })
+    expect(exact.span('INSERT')).not.toStartAfter('BEGIN')
   })
 
   test.each([1, 5, 20])('a %i ms clock skew between services is no false failure', (skewMs) => {
