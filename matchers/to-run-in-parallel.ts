@@ -7,7 +7,7 @@ import type { Selector } from '../src/select/selector.js'
 import type { Trace } from '../src/select/trace.js'
 import { SpanLookupError } from '../src/errors.js'
 import { assertTrace, describeSelector, formatFailure, matcherEquals, withSelectorArgument } from './failure-message.js'
-import { clockNote, failBothWays, offset, skewTolerance, toleranceNs } from './time-order.js'
+import { clockNote, failBothWays, offset, sameClock, skewTolerance } from './time-order.js'
 import type { TimeOrderOptions } from './time-order.js'
 
 /**
@@ -69,8 +69,12 @@ function pairsOf(spans: readonly CapturedSpan[], toleranceMs: number): Pair[] {
       const a = spans[i] as CapturedSpan
       const b = spans[j] as CapturedSpan
       const sharedNs = (a.end < b.end ? a.end : b.end) - (a.start > b.start ? a.start : b.start)
-      // Touching ends (one starts the instant the other ends) is one after another.
-      pairs.push({ a, b, sharedNs, overlap: sharedNs + toleranceNs(a, b, toleranceMs) > 0n })
+      // Touching ends (one starts the instant the other ends) is one after another. One clock is
+      // compared exactly, without the 1 ms the JS SDK's truncated starts would earn elsewhere:
+      // calls started together are truncated alike and keep their overlap, while back-to-back
+      // calls, truncated apart, would all count as parallel.
+      const toleranceNs = sameClock(a, b) ? 0n : BigInt(Math.round(toleranceMs * 1e6))
+      pairs.push({ a, b, sharedNs, overlap: sharedNs + toleranceNs > 0n })
     }
   }
   return pairs
@@ -80,7 +84,7 @@ function describePairs(spans: readonly CapturedSpan[], pairs: readonly Pair[], t
   const number = new Map(spans.map((s, i) => [s, i + 1]))
   const lines = pairs.slice(0, 15).map((p) => {
     const shared = p.sharedNs > 0n ? `overlap ${formatMs(Number(p.sharedNs) / 1e6)}` : `${formatMs(Number(-p.sharedNs) / 1e6)} apart`
-    return `${p.overlap ? '  ' : '> '}${number.get(p.a)} and ${number.get(p.b)}: ${shared} (${clockNote(p.a, p.b, toleranceMs)})`
+    return `${p.overlap ? '  ' : '> '}${number.get(p.a)} and ${number.get(p.b)}: ${shared} (${clockNote(p.a, p.b, toleranceMs, false)})`
   })
   if (pairs.length > 15) lines.push(`  … and ${pairs.length - 15} more pairs`)
   return ['Pairs of matched spans, numbered as marked in the tree:', ...lines]

@@ -113,6 +113,22 @@ function log(level, msg, fields) {
   console.log(JSON.stringify({ level, msg, ...fields, traceId: context?.traceId, spanId: context?.spanId }))
 }
 
+/** Runs `work` in one transaction on a pooled connection: COMMIT when it resolves, ROLLBACK when it throws. */
+async function transaction(work) {
+  const client = await db.connect()
+  try {
+    await client.query('BEGIN')
+    const result = await work(client)
+    await client.query('COMMIT')
+    return result
+  } catch (error) {
+    await client.query('ROLLBACK')
+    throw error
+  } finally {
+    client.release()
+  }
+}
+
 const app = express()
 app.use(express.json())
 
@@ -171,27 +187,23 @@ app.get('/products/:sku/recommendations', async (req, res) => {
 
 app.post('/checkout', async (req, res) => {
   const { customer, items } = req.body
-  const client = await db.connect()
   let orderId
   try {
-    await client.query('BEGIN')
-    const { rows } = await client.query('INSERT INTO orders (customer) VALUES ($1) RETURNING id', [customer])
-    orderId = rows[0].id
-    await client.query(
-      'INSERT INTO order_items (order_id, sku, quantity) SELECT $1, * FROM unnest($2::text[], $3::int[])',
-      [orderId, items.map((i) => i.sku), items.map((i) => i.quantity)],
-    )
-    await client.query('COMMIT')
+    orderId = await transaction(async (client) => {
+      const { rows } = await client.query('INSERT INTO orders (customer) VALUES ($1) RETURNING id', [customer])
+      await client.query(
+        'INSERT INTO order_items (order_id, sku, quantity) SELECT $1, * FROM unnest($2::text[], $3::int[])',
+        [rows[0].id, items.map((i) => i.sku), items.map((i) => i.quantity)],
+      )
+      return rows[0].id
+    })
   } catch (error) {
-    await client.query('ROLLBACK')
     // 23503: foreign_key_violation, an item whose SKU is not in products.
     if (error.code === '23503') {
       res.status(422).json({ error: 'unknown product' })
       return
     }
     throw error
-  } finally {
-    client.release()
   }
   publisher.sendToQueue(queue, Buffer.from(JSON.stringify({ orderId })), { contentType: 'application/json', type: 'order.placed' })
   await publisher.waitForConfirms()
@@ -205,23 +217,14 @@ app.post('/reservations', async (req, res) => {
   left.forEach((stock, n) => {
     if (stock < 0) log('warn', 'stock below zero', { sku: items[n].sku, stock })
   })
-  const client = await db.connect()
-  let reservationId
-  try {
-    await client.query('BEGIN')
+  const reservationId = await transaction(async (client) => {
     const { rows } = await client.query('INSERT INTO reservations (customer) VALUES ($1) RETURNING id', [customer])
-    reservationId = rows[0].id
     await client.query(
       'INSERT INTO reservation_items (reservation_id, sku, quantity) SELECT $1, * FROM unnest($2::text[], $3::int[])',
-      [reservationId, items.map((i) => i.sku), items.map((i) => i.quantity)],
+      [rows[0].id, items.map((i) => i.sku), items.map((i) => i.quantity)],
     )
-    await client.query('COMMIT')
-  } catch (error) {
-    await client.query('ROLLBACK')
-    throw error
-  } finally {
-    client.release()
-  }
+    return rows[0].id
+  })
   publisher.sendToQueue(shippingQueue, Buffer.from(JSON.stringify({ reservationId })), {
     contentType: 'application/json', type: 'reservation.made', messageId: `reservation-${reservationId}`,
   })

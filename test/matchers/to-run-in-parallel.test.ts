@@ -2,6 +2,7 @@ import { AssertionError } from 'node:assert'
 import { stripVTControlCharacters } from 'node:util'
 import { describe, expect, test } from 'vitest'
 import { SpanLookupError } from 'tracewright'
+import { buildTrace } from '../fixtures/build-trace.js'
 import { checkoutTimeline } from '../fixtures/checkout-timeline.js'
 import { errorOf, failureOf } from '../fixtures/failure-message.js'
 
@@ -52,6 +53,19 @@ describe('toRunInParallel', () => {
     const error = errorOf(() => expect(skewed).toRunInParallel({ name: 'GET /stock/:sku' }, { skewToleranceMs: 0 }))
     expect(error).toBeInstanceOf(AssertionError)
     expect(error.message).toContain('> 1 and 2: 13.0 ms apart (stock-b and stock-a: 0.00 ms clock-skew tolerance)')
+  })
+
+  test('JS SDK timestamps on one clock are compared exactly: calls started together keep their overlap', () => {
+    // Whole-ms starts and finer ends, as the JS SDK records them: two calls started in the same
+    // tick (truncated alike), then two awaited one after the other, 0.4 ms apart.
+    const js = buildTrace({ name: 'handler', startMs: 0, endMs: 30, children: [
+      { name: 'decrby', kind: 'CLIENT', startMs: 3, endMs: 3.7 },
+      { name: 'decrby', kind: 'CLIENT', startMs: 3, endMs: 3.9 },
+      { name: 'POST', kind: 'CLIENT', startMs: 5, endMs: 10.6 },
+      { name: 'POST', kind: 'CLIENT', startMs: 11, endMs: 17.3 },
+    ] })
+    expect(js).toRunInParallel('decrby')
+    expect(js).not.toRunInParallel('POST')
   })
 
   test('asymmetric matchers in the selector', () => {
