@@ -104,8 +104,8 @@ export function gap(ns: bigint): string {
 }
 
 /** The clause saying whether a comparison allowed for clock skew. */
-export function clockNote(a: CapturedSpan, b: CapturedSpan, toleranceMs: number, resolution = true): string {
-  const coarse = resolution && (resolutionNs(a) > 0n || resolutionNs(b) > 0n) ? ', timestamps to 1 ms' : ''
+export function clockNote(a: CapturedSpan, b: CapturedSpan, toleranceMs: number): string {
+  const coarse = resolutionNs(a) > 0n || resolutionNs(b) > 0n ? ', timestamps to 1 ms' : ''
   return sameClock(a, b) ? `same service, compared exactly${coarse}` : `${serviceOf(a)} and ${serviceOf(b)}: ${formatMs(toleranceMs)} clock-skew tolerance${coarse}`
 }
 

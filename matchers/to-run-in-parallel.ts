@@ -7,7 +7,7 @@ import type { Selector } from '../src/select/selector.js'
 import type { Trace } from '../src/select/trace.js'
 import { SpanLookupError } from '../src/errors.js'
 import { assertTrace, describeSelector, formatFailure, matcherEquals, withSelectorArgument } from './failure-message.js'
-import { clockNote, failBothWays, offset, sameClock, skewTolerance } from './time-order.js'
+import { clockNote, failBothWays, offset, resolutionNs, sameClock, skewTolerance } from './time-order.js'
 import type { TimeOrderOptions } from './time-order.js'
 
 /**
@@ -69,22 +69,29 @@ function pairsOf(spans: readonly CapturedSpan[], toleranceMs: number): Pair[] {
       const a = spans[i] as CapturedSpan
       const b = spans[j] as CapturedSpan
       const sharedNs = (a.end < b.end ? a.end : b.end) - (a.start > b.start ? a.start : b.start)
-      // Touching ends (one starts the instant the other ends) is one after another. One clock is
-      // compared exactly, without the 1 ms the JS SDK's truncated starts would earn elsewhere:
-      // calls started together are truncated alike and keep their overlap, while back-to-back
-      // calls, truncated apart, would all count as parallel.
-      const toleranceNs = sameClock(a, b) ? 0n : BigInt(Math.round(toleranceMs * 1e6))
-      pairs.push({ a, b, sharedNs, overlap: sharedNs + toleranceNs > 0n })
+      pairs.push({ a, b, sharedNs, overlap: overlaps(a, b, sharedNs, toleranceMs) })
     }
   }
   return pairs
+}
+
+// Touching ends (one starts the instant the other ends) is one after another. Across clocks the
+// skew tolerance counts for overlap. On one clock, the JS SDK's whole-millisecond starts shift each
+// span up to 1 ms early, by its own amount: two awaited calls can appear to overlap by a fraction
+// of a millisecond. Calls issued together read the same millisecond and are shifted alike, so an
+// overlap under 1 ms counts only between spans whose recorded starts are equal.
+function overlaps(a: CapturedSpan, b: CapturedSpan, sharedNs: bigint, toleranceMs: number): boolean {
+  if (!sameClock(a, b)) return sharedNs + BigInt(Math.round(toleranceMs * 1e6)) > 0n
+  const resolution = resolutionNs(a) > resolutionNs(b) ? resolutionNs(a) : resolutionNs(b)
+  if (sharedNs <= 0n) return false
+  return sharedNs >= resolution || a.start === b.start
 }
 
 function describePairs(spans: readonly CapturedSpan[], pairs: readonly Pair[], toleranceMs: number): string[] {
   const number = new Map(spans.map((s, i) => [s, i + 1]))
   const lines = pairs.slice(0, 15).map((p) => {
     const shared = p.sharedNs > 0n ? `overlap ${formatMs(Number(p.sharedNs) / 1e6)}` : `${formatMs(Number(-p.sharedNs) / 1e6)} apart`
-    return `${p.overlap ? '  ' : '> '}${number.get(p.a)} and ${number.get(p.b)}: ${shared} (${clockNote(p.a, p.b, toleranceMs, false)})`
+    return `${p.overlap ? '  ' : '> '}${number.get(p.a)} and ${number.get(p.b)}: ${shared} (${clockNote(p.a, p.b, toleranceMs)})`
   })
   if (pairs.length > 15) lines.push(`  … and ${pairs.length - 15} more pairs`)
   return ['Pairs of matched spans, numbered as marked in the tree:', ...lines]

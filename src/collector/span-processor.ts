@@ -1,9 +1,10 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api'
-import type { Attributes as OtelAttributes, Context, HrTime } from '@opentelemetry/api'
+import type { Attributes as OtelAttributes, Context } from '@opentelemetry/api'
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { nanosToMs } from '../model/captured-span.js'
 import type { AttributeValue, Attributes, CapturedSpan, SpanKindName, StatusCodeName } from '../model/captured-span.js'
 import type { TraceStore } from './trace-store.js'
+import { hrTimeToNanos, startCorrectionNs } from './precise-start.js'
 
 const KIND_NAMES: Record<SpanKind, SpanKindName> = {
   [SpanKind.INTERNAL]: 'INTERNAL',
@@ -91,8 +92,10 @@ function forEachRoute(routes: SpanRoute | readonly SpanRoute[] | undefined, fn: 
  */
 export function toCapturedSpan(span: ReadableSpan, resource: Attributes = {}): CapturedSpan {
   const context = span.spanContext()
-  const start = hrTimeToNanos(span.startTime)
-  const end = hrTimeToNanos(span.endTime)
+  // The JS SDK records its own starts truncated to the millisecond; moved to the precise instant.
+  const shift = startCorrectionNs(span)
+  const start = hrTimeToNanos(span.startTime) + shift
+  const end = hrTimeToNanos(span.endTime) + shift
   const parentSpanId = span.parentSpanContext?.spanId
   const message = span.status.message
   const scope = span.instrumentationScope
@@ -108,7 +111,7 @@ export function toCapturedSpan(span: ReadableSpan, resource: Attributes = {}): C
     durationMs: nanosToMs(start, end),
     status: message ? { code: STATUS_NAMES[span.status.code], message } : PLAIN_STATUS[span.status.code],
     attributes: copyAttributes(span.attributes),
-    events: span.events.length === 0 ? NO_EVENTS : span.events.map((e) => ({ name: e.name, time: hrTimeToNanos(e.time), attributes: copyAttributes(e.attributes) })),
+    events: span.events.length === 0 ? NO_EVENTS : span.events.map((e) => ({ name: e.name, time: hrTimeToNanos(e.time) + shift, attributes: copyAttributes(e.attributes) })),
     links: span.links.length === 0 ? NO_LINKS : span.links.map((l) => ({ traceId: l.context.traceId, spanId: l.context.spanId, attributes: copyAttributes(l.attributes) })),
     resource: mergedResource(span.resource.attributes, resource),
     scope: scope.version === undefined ? { name: scope.name } : { name: scope.name, version: scope.version },
@@ -137,10 +140,6 @@ function mergedResource(own: OtelAttributes, override: Attributes): Attributes {
     byOverride.set(override, merged)
   }
   return merged
-}
-
-function hrTimeToNanos(time: HrTime): bigint {
-  return BigInt(time[0]) * 1_000_000_000n + BigInt(time[1])
 }
 
 function copyAttributes(attributes: OtelAttributes | undefined): Attributes {

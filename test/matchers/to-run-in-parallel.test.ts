@@ -55,17 +55,29 @@ describe('toRunInParallel', () => {
     expect(error.message).toContain('> 1 and 2: 13.0 ms apart (stock-b and stock-a: 0.00 ms clock-skew tolerance)')
   })
 
-  test('JS SDK timestamps on one clock are compared exactly: calls started together keep their overlap', () => {
-    // Whole-ms starts and finer ends, as the JS SDK records them: two calls started in the same
-    // tick (truncated alike), then two awaited one after the other, 0.4 ms apart.
-    const js = buildTrace({ name: 'handler', startMs: 0, endMs: 30, children: [
+  test('JS SDK timestamps on one clock: an overlap under 1 ms counts only between spans started in the same ms', () => {
+    // Whole-ms starts and finer ends, as the JS SDK records them: two calls issued together
+    // (truncated alike), two awaited calls 0.4 ms apart, and two awaited calls whose truncated
+    // starts make them appear to overlap by 0.3 ms (as the gateway's two calls did, about every
+    // other run).
+    const js = buildTrace({ name: 'handler', startMs: 0, endMs: 40, children: [
       { name: 'decrby', kind: 'CLIENT', startMs: 3, endMs: 3.7 },
       { name: 'decrby', kind: 'CLIENT', startMs: 3, endMs: 3.9 },
       { name: 'POST', kind: 'CLIENT', startMs: 5, endMs: 10.6 },
       { name: 'POST', kind: 'CLIENT', startMs: 11, endMs: 17.3 },
+      { name: 'PUT', kind: 'CLIENT', startMs: 18, endMs: 25.3 },
+      { name: 'PUT', kind: 'CLIENT', startMs: 25, endMs: 30.2 },
     ] })
     expect(js).toRunInParallel('decrby')
     expect(js).not.toRunInParallel('POST')
+    expect(js).not.toRunInParallel('PUT')
+    expect(failureOf(() => expect(js).toRunInParallel('PUT'))).toContain('1 and 2: overlap 0.30 ms (same service, compared exactly, timestamps to 1 ms)')
+    // With exact timestamps the same 0.3 ms overlap is an overlap.
+    const exact = buildTrace({ name: 'handler', startMs: 0, endMs: 40, children: [
+      { name: 'PUT', kind: 'CLIENT', startMs: 18.5, endMs: 25.4 },
+      { name: 'PUT', kind: 'CLIENT', startMs: 25.1, endMs: 30.2 },
+    ] })
+    expect(exact).toRunInParallel('PUT')
   })
 
   test('asymmetric matchers in the selector', () => {
