@@ -88,7 +88,9 @@ function forEachRoute(routes: SpanRoute | readonly SpanRoute[] | undefined, fn: 
 
 /**
  * Converts an SDK `ReadableSpan` into the normalised {@link CapturedSpan}. `resource` is merged
- * over the span's own resource attributes (the in-process harness names the service this way).
+ * over the span's own resource attributes (the in-process harness names the service this way). A
+ * span whose start the JS SDK took itself (truncated to the millisecond) gets the precise instant
+ * instead, its end and events moved with it; a start the caller gave is kept.
  */
 export function toCapturedSpan(span: ReadableSpan, resource: Attributes = {}): CapturedSpan {
   const context = span.spanContext()
