@@ -306,7 +306,7 @@ export class TraceStore {
     set.add(from)
   }
 
-  /** Ids of the traces held with a span that links into `traceId`, oldest first. */
+  /** Ids of the traces held with a span that links into `traceId`, in the order their first link arrived. */
   linkingTraceIds(traceId: string): string[] {
     const from = this.#linkedFrom.get(traceId)
     return from === undefined ? [] : [...from].filter((id) => this.#traces.has(id))
@@ -400,7 +400,7 @@ export class TraceStore {
     return [...this.#traces.keys()]
   }
 
-  /** A snapshot of the trace as captured so far. Cached until the next span arrives. */
+  /** A snapshot of the trace as captured so far. Cached until the next span or log line arrives. */
   trace(traceId: string): Trace {
     const entry = this.#traces.get(traceId)
     if (entry === undefined) return new Trace([], { traceId, linked: this.#linkView })

@@ -17,7 +17,7 @@ let readLinked: ((trace: Trace) => LinkedTraces | undefined) | undefined
 export interface LinkedTraces {
   /** The trace with this id as captured so far, or undefined when the store never saw it. */
   trace(traceId: string): Trace | undefined
-  /** The traces with a span that links into `traceId`, oldest first. */
+  /** The traces with a span that links into `traceId`, in the order their first link arrived. */
   linkingTo(traceId: string): readonly Trace[]
 }
 
