@@ -27,6 +27,8 @@ export interface FailureReport {
   readonly trace?: Trace | undefined
   /** Spans to point at in the tree. */
   readonly marks?: ReadonlyMap<string, SpanMark>
+  /** Print the trace's log lines under the tree (default true); off when the details list them. */
+  readonly logs?: boolean
 }
 
 /**
@@ -43,7 +45,7 @@ export function formatFailure(state: MatcherState, report: FailureReport): strin
   ]
   if (report.details?.length) lines.push('', ...report.details)
   if (report.trace !== undefined) {
-    lines.push('', renderTrace(report.trace, report.marks ? { marks: report.marks } : {}))
+    lines.push('', renderTrace(report.trace, { ...(report.marks ? { marks: report.marks } : {}), ...(report.logs === false ? { logs: false } : {}) }))
     lines.push('', `traceId: ${report.trace.traceId}`)
   }
   return lines.join('\n')

@@ -15,13 +15,18 @@ import { toBeDescendantOf } from './to-be-descendant-of.js'
 import { toCompleteWithin } from './to-complete-within.js'
 import { toFollowTraceConventions } from './to-follow-trace-conventions.js'
 import { toHaveAttribute } from './to-have-attribute.js'
+import { toEndBefore } from './to-end-before.js'
 import { toHaveEvent } from './to-have-event.js'
+import { toHaveLink } from './to-have-link.js'
+import { toHaveLog } from './to-have-log.js'
 import { toHaveRecordedException } from './to-have-recorded-exception.js'
 import { toHaveSelfTimeWithin } from './to-have-self-time-within.js'
 import { toHaveSpan } from './to-have-span.js'
 import { toHaveSpanCount } from './to-have-span-count.js'
 import { toHaveStatus } from './to-have-status.js'
 import { toMatchBaseline } from './to-match-baseline.js'
+import { toRunInParallel } from './to-run-in-parallel.js'
+import { toStartAfter } from './to-start-after.js'
 
 export {
   toBeChildOf,
@@ -37,10 +42,18 @@ export {
   toHaveSpanCount,
   toHaveStatus,
   toMatchBaseline,
+  toEndBefore,
+  toHaveLink,
+  toHaveLog,
+  toRunInParallel,
+  toStartAfter,
 }
 export type { SpanCount } from './to-have-span-count.js'
 export type { ExceptionMatch } from './to-have-recorded-exception.js'
 export type { BaselineTaskMeta, MatchBaselineOptions } from './to-match-baseline.js'
+export type { LinkAttributes } from './to-have-link.js'
+export type { LogQuery } from './to-have-log.js'
+export type { TimeOrderOptions } from './time-order.js'
 
 /** Every matcher, keyed by name, ready for `expect.extend()`. */
 export const tracewrightMatchers = {
@@ -57,4 +70,9 @@ export const tracewrightMatchers = {
   toHaveSpanCount,
   toHaveStatus,
   toMatchBaseline,
+  toEndBefore,
+  toHaveLink,
+  toHaveLog,
+  toRunInParallel,
+  toStartAfter,
 }

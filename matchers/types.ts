@@ -5,11 +5,15 @@ import type { LintConfig } from '../src/lint/types.js'
 import type { SpanCount } from './to-have-span-count.js'
 import type { ExceptionMatch } from './to-have-recorded-exception.js'
 import type { BaselineTaskMeta, MatchBaselineOptions } from './to-match-baseline.js'
+import type { LinkAttributes } from './to-have-link.js'
+import type { LogQuery } from './to-have-log.js'
+import type { TimeOrderOptions } from './time-order.js'
+import type { ConnectedOptions } from './to-be-connected.js'
 
 /** The matcher signatures tracewright adds to vitest's `expect`. */
 export interface TracewrightMatchers<R = unknown> {
   /** The trace is one connected tree: no orphans, every service hop through a CLIENT span. */
-  toBeConnected(): R
+  toBeConnected(options?: ConnectedOptions): R
   /** `lintTrace(trace, config)` finds no violation of severity `'error'`. */
   toFollowTraceConventions(config?: LintConfig): R
   /** The trace has a span matching `selector`. */
@@ -34,6 +38,16 @@ export interface TracewrightMatchers<R = unknown> {
   toHaveSelfTimeWithin(ms: number): R
   /** Measured samples match the recorded baseline: same structure, no slower beyond noise. */
   toMatchBaseline(options?: MatchBaselineOptions): R
+  /** The span links to a span matching `target` (or to that span), with `attributes` when given. */
+  toHaveLink(target: Selector | CapturedSpan, attributes?: LinkAttributes): R
+  /** The span started after `other` ended (across services within `skewToleranceMs`). */
+  toStartAfter(other: Selector | CapturedSpan, options?: TimeOrderOptions): R
+  /** The span ended before `other` started (across services within `skewToleranceMs`). */
+  toEndBefore(other: Selector | CapturedSpan, options?: TimeOrderOptions): R
+  /** The trace's spans matching `selector` all overlap in time; `.not`: they ran one after another. */
+  toRunInParallel(selector: Selector, options?: TimeOrderOptions): R
+  /** The trace, or the span, has a log record matching `query` (OTLP logs and trace-stamped output lines). */
+  toHaveLog(query: LogQuery): R
 }
 
 declare module 'vitest' {

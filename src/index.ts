@@ -23,6 +23,7 @@ export { selfTimeMs } from './model/trace-tree.js'
 export { criticalPath, criticalTimeMs } from './model/critical-path.js'
 export type { CriticalSegment } from './model/critical-path.js'
 export type { TraceInit, TraceView } from './model/trace-tree.js'
+export type { LinkedTraces, ResolvedLink, TraceOptions } from './select/trace.js'
 export type { CapturedLog } from './model/captured-log.js'
 export { renderTrace, formatMs } from './model/render-trace.js'
 export { findTraceBreaks } from './model/trace-breaks.js'
@@ -63,6 +64,7 @@ export type {
   AsymmetricMatcherLike,
   AttributeMatcher,
   EventQuery,
+  ScopeQuery,
   Selector,
   SpanPredicate,
   SpanQuery,

@@ -88,7 +88,7 @@ describe('the packed package in a consumer project set up as README.md says', ()
       `console.log(JSON.stringify({ startService: typeof lib.startService, dbQuery: typeof lib.dbQuery, setRoute: typeof lib.setRoute, matchers: Object.keys(matchers.tracewrightMatchers).length }))`,
     ].join(';')
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: project })
-    expect(JSON.parse(stdout)).toEqual({ startService: 'function', dbQuery: 'function', setRoute: 'function', matchers: 13 })
+    expect(JSON.parse(stdout)).toEqual({ startService: 'function', dbQuery: 'function', setRoute: 'function', matchers: 18 })
   })
 
   test('starts a child-process service with plain node: the reaper ships as dist/src/harness/reaper.js and runs by path', async () => {

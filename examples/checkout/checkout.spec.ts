@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startCollector, startService } from 'tracewright'
-import type { Collector, Service } from 'tracewright'
+import type { CapturedSpan, Collector, Service } from 'tracewright'
 
 // Three services, each its own process, exporting to one shared collector in three ways: the
 // gateway with its own SDK set-up over OTLP/HTTP protobuf, payments with its own SDK set-up over
@@ -94,6 +94,13 @@ describe('a paid checkout', () => {
     expect(first).toHaveAttribute('server.address', '127.0.0.1')
     expect(first).toHaveAttribute('server.port', Number(new URL(payments.url).port))
     expect(first).toHaveAttribute('http.response.status_code', 200)
+
+    // Fraud is scored only once the charge went through: the calls run one after another. The
+    // SERVER spans are timed by three processes' clocks, compared with the default 20 ms skew
+    // tolerance; the gateway's own CLIENT spans share a clock and are compared exactly.
+    expect(second).toStartAfter(first as CapturedSpan)
+    expect(trace).not.toRunInParallel({ kind: 'CLIENT', service: 'gateway' })
+    expect(trace.span({ service: 'fraud', kind: 'SERVER' })).toStartAfter({ service: 'payments', kind: 'SERVER' })
   })
 
   test('stays within its time budgets', async () => {

@@ -18,6 +18,22 @@ CREATE TABLE order_items (
   quantity integer NOT NULL
 );
 
+-- POST /reservations: a reservation of stock, and the shipping labels a batch consumer prints for them.
+CREATE TABLE reservations (
+  id       serial PRIMARY KEY,
+  customer text NOT NULL
+);
+
+CREATE TABLE reservation_items (
+  reservation_id integer NOT NULL REFERENCES reservations,
+  sku            text NOT NULL REFERENCES products,
+  quantity       integer NOT NULL
+);
+
+CREATE TABLE labels (
+  reservation_id integer NOT NULL REFERENCES reservations
+);
+
 INSERT INTO products VALUES ('KB-01', 'Keyboard', 4900), ('MS-02', 'Mouse', 2500), ('CB-03', 'Cable', 1250);
 
 -- Ada has three orders: the N+1 variant of GET /orders makes three items queries where one does.

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { startService } from 'tracewright'
-import type { Service, SpanQuery, Trace } from 'tracewright'
+import type { CapturedSpan, Service, SpanQuery, Trace } from 'tracewright'
 import { closedPort, createRunResources, skipInfra } from './infra.js'
 import type { RunResources } from './infra.js'
 
@@ -197,6 +197,71 @@ describe.skipIf(skipInfra('the shop example'))('the shop', () => {
 
       expect(statements(trace).at(-1)).toBe('ROLLBACK')
       expect(trace).not.toHaveSpan({ kind: 'PRODUCER' })
+    })
+  })
+
+  describe('POST /reservations: parallel stock calls, one transaction, a batch consumer in its own trace', () => {
+    const reserve = (customer: string, items: { sku: string; quantity: number }[]) =>
+      shop.request({ method: 'POST', path: '/reservations', json: { customer, items } })
+    const stockCall = { kind: 'CLIENT', attributes: { 'db.system.name': 'redis', 'db.query.text': expect.stringMatching(/^decrby /) } } as const
+    const sql = (text: string | RegExp): SpanQuery => ({ attributes: { 'db.system.name': 'postgresql', 'db.query.text': text } })
+
+    test('the three stock calls run in parallel; the transaction runs one statement after another', async () => {
+      const { response, trace } = await reserve('linus', [{ sku: 'KB-01', quantity: 1 }, { sku: 'MS-02', quantity: 1 }, { sku: 'CB-03', quantity: 4 }])
+      expect(response.status).toBe(201)
+
+      // ioredis sends the three DECRBYs before the first reply comes back: all in flight at once.
+      expect(trace).toHaveSpanCount(stockCall, 3)
+      expect(trace).toRunInParallel(stockCall)
+      // The transaction's statements are awaited one by one, each starting after the one before.
+      const [begin, ...rest] = trace.spans({ ...sql(/^(BEGIN|INSERT|COMMIT)/), parent: { name: 'request handler' } })
+      expect(rest).toHaveLength(3)
+      rest.reduce((previous, statement) => {
+        expect(statement).toStartAfter(previous as CapturedSpan)
+        return statement
+      }, begin)
+      // Stock is reserved before the transaction starts, and the message goes out after it commits.
+      for (const call of trace.spans(stockCall)) expect(call).toEndBefore(sql('BEGIN'))
+      expect(trace.span({ kind: 'PRODUCER' })).toStartAfter(sql('COMMIT'))
+    })
+
+    test('a structured log line carries the trace id; toHaveLog finds it on the trace and on its span', async () => {
+      const { response, trace } = await reserve('margaret', [{ sku: 'CB-03', quantity: 1 }])
+      const { reservationId } = response.json<{ reservationId: number }>()
+
+      // The shop writes one JSON line per reservation to stdout with the active span's ids; the
+      // harness links it to the trace, and its fields become the log's attributes.
+      expect(trace).toHaveLog({ severity: 'info', attributes: { msg: 'reservation made', reservationId } })
+      expect(trace.span({ name: 'request handler' })).toHaveLog({ body: expect.stringContaining('"msg":"reservation made"') })
+      // Nothing was stocked in this run's Redis, so every reservation takes stock below zero.
+      expect(trace).toHaveLog({ severity: 'warn', attributes: { msg: 'stock below zero', sku: 'CB-03' } })
+      expect(trace).not.toHaveLog({ severity: 'error' })
+    })
+
+    test('the batch consumer\'s trace links to the publishing span; waitForSpan finds it with { linked: true }', async () => {
+      const [first, second] = await Promise.all([
+        reserve('grace', [{ sku: 'KB-01', quantity: 1 }]),
+        reserve('ada', [{ sku: 'MS-02', quantity: 2 }]),
+      ])
+      for (const { response, trace } of [first, second]) {
+        expect(response.status).toBe(201)
+        const publish = trace.span({ kind: 'PRODUCER' })
+        expect(publish).toHaveAttribute('messaging.rabbitmq.routing_key', `${run.queue}.shipping`)
+        // Printed in a batch, in a trace of its own: not in the request's trace…
+        expect(trace).not.toHaveSpan({ kind: 'CONSUMER' })
+        // …but in one that links to this request's publish, found by waiting in the linked traces.
+        const batch = await shop.waitForSpan(trace, { kind: 'CONSUMER', linkedTo: { kind: 'PRODUCER' } }, { linked: true })
+        expect(batch.traceId).not.toBe(trace.traceId)
+        expect(batch.name).toBe(`${run.queue}.shipping process`)
+        const { reservationId } = response.json<{ reservationId: number }>()
+        expect(batch).toHaveLink(publish, { 'messaging.message.id': `reservation-${reservationId}` })
+        expect(batch).toStartAfter(publish)
+        const print = await shop.waitForSpan(trace, { ...sql(/INSERT INTO labels/), parent: { kind: 'CONSUMER' } }, { linked: true })
+        expect(print).toBeChildOf(batch)
+        // The hop from the request to the consumer is a link, not a parent: connected with links.
+        expect(trace).toBeConnected({ links: true })
+      }
+      expect(await run.sql('SELECT count(*)::int AS n FROM labels')).toEqual([{ n: expect.any(Number) }])
     })
   })
 

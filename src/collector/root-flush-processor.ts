@@ -2,6 +2,7 @@ import { context as otelContext, TraceFlags } from '@opentelemetry/api'
 import type { Context } from '@opentelemetry/api'
 import { ExportResultCode, suppressTracing } from '@opentelemetry/core'
 import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base'
+import { correctStartInPlace } from './precise-start.js'
 
 /** Where the processor writes its span channel lines (a socket to the harness). */
 export interface ChannelWriter {
@@ -85,6 +86,8 @@ export class RootFlushProcessor implements SpanProcessor {
     if ((context.traceFlags & TraceFlags.SAMPLED) === 0) return
     const local = this.#traces.get(context.traceId)
     if (local === undefined) return
+    // The SDK's start is truncated to the millisecond: exported at the precise instant instead.
+    correctStartInPlace(span)
     local.open.delete(context.spanId)
     local.ended.push(span)
     const parent = span.parentSpanContext

@@ -1,8 +1,9 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api'
-import type { Attributes as OtelAttributes, Context, HrTime } from '@opentelemetry/api'
+import type { Attributes as OtelAttributes, Context } from '@opentelemetry/api'
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import type { AttributeValue, Attributes, CapturedSpan, SpanKindName, StatusCodeName } from '../model/captured-span.js'
 import type { TraceStore } from './trace-store.js'
+import { hrTimeToNanos, startCorrectionNs } from './precise-start.js'
 
 const KIND_NAMES: Record<SpanKind, SpanKindName> = {
   [SpanKind.INTERNAL]: 'INTERNAL',
@@ -91,13 +92,16 @@ function isRouteList(routes: SpanRoute | readonly SpanRoute[]): routes is readon
 /**
  * Converts an ended SDK `ReadableSpan` into the normalised {@link CapturedSpan}. `resource` is
  * merged over the span's own resource attributes (the in-process harness names the service this
- * way). The captured span shares the SDK span's attributes object, which no longer changes once
- * the span has ended.
+ * way). A span whose start the JS SDK took itself (truncated to the millisecond) gets the precise
+ * instant instead, its end and events moved with it; a start the caller gave is kept. The captured
+ * span shares the SDK span's attributes object, which no longer changes once the span has ended.
  */
 export function toCapturedSpan(span: ReadableSpan, resource: Attributes = {}): CapturedSpan {
   const context = span.spanContext()
-  const start = hrTimeToNanos(span.startTime)
-  const end = hrTimeToNanos(span.endTime)
+  // The JS SDK records its own starts truncated to the millisecond; moved to the precise instant.
+  const shift = startCorrectionNs(span)
+  const start = hrTimeToNanos(span.startTime, shift)
+  const end = hrTimeToNanos(span.endTime, shift)
   // The same value as nanosToMs(start, end), from plain numbers: a span shorter than 104 days has a
   // duration in ns that a double holds exactly, and bigint arithmetic costs more per span.
   const durationNs = (span.endTime[0] - span.startTime[0]) * 1e9 + (span.endTime[1] - span.startTime[1])
@@ -118,7 +122,7 @@ export function toCapturedSpan(span: ReadableSpan, resource: Attributes = {}): C
     // The SDK's own object: it holds no undefined values (setAttribute refuses them) and takes no
     // writes once the span has ended, so a copy would only cost an object and a key walk per span.
     attributes: span.attributes as Attributes,
-    events: span.events.length === 0 ? NO_EVENTS : span.events.map((e) => ({ name: e.name, time: hrTimeToNanos(e.time), attributes: copyAttributes(e.attributes) })),
+    events: span.events.length === 0 ? NO_EVENTS : span.events.map((e) => ({ name: e.name, time: hrTimeToNanos(e.time, shift), attributes: copyAttributes(e.attributes) })),
     links: span.links.length === 0 ? NO_LINKS : span.links.map((l) => ({ traceId: l.context.traceId, spanId: l.context.spanId, attributes: copyAttributes(l.attributes) })),
     resource: mergedResource(span.resource.attributes, resource),
     scope: capturedScope(scope),
@@ -167,18 +171,6 @@ function mergedResourceOf(own: OtelAttributes, override: Attributes): Attributes
     byOverride.set(override, merged)
   }
   return merged
-}
-
-// Spans of one request end within the same second: its bigint is made once, not per timestamp.
-let lastSecond = -1
-let lastSecondNanos = 0n
-
-function hrTimeToNanos(time: HrTime): bigint {
-  if (time[0] !== lastSecond) {
-    lastSecond = time[0]
-    lastSecondNanos = BigInt(time[0]) * 1_000_000_000n
-  }
-  return lastSecondNanos + BigInt(time[1])
 }
 
 function copyAttributes(attributes: OtelAttributes | undefined): Attributes {

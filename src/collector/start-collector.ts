@@ -1,3 +1,4 @@
+import type { Attributes, AttributeValue } from '../model/captured-span.js'
 import { UsageError } from '../errors.js'
 import type { GrpcReceiver } from './grpc-receiver.js'
 import { startHttpReceiver } from './http-receiver.js'
@@ -132,6 +133,30 @@ function positiveInteger(value: number, option: string): number {
   throw new UsageError(`startCollector: ${option} must be a positive integer, got ${String(value)}. Please pass a number of ${option.endsWith('Ms') ? 'milliseconds' : 'bytes'} above 0.`)
 }
 
+/**
+ * The top-level text, number and boolean fields of a JSON output line as log attributes, so
+ * `toHaveLog({ attributes: { orderId: 42 } })` reads a structured logger's fields; nothing for a
+ * line that is not a JSON object.
+ */
+function jsonLineFields(line: string): { attributes?: Attributes } {
+  const text = line.trim()
+  if (!text.startsWith('{')) return {}
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    return {}
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return {}
+  const attributes: Record<string, AttributeValue> = {}
+  for (const [key, value] of Object.entries(parsed)) {
+    if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+      Object.defineProperty(attributes, key, { value, enumerable: true, writable: true, configurable: true })
+    }
+  }
+  return Object.keys(attributes).length > 0 ? { attributes } : {}
+}
+
 /** `00-<trace id>-<span id>-<flags>`, the W3C traceparent form many loggers print. */
 const TRACEPARENT = /\b[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}\b/i
 /** `trace_id=…`, `traceId: "…"`, `"trace.id":"…"` and the like. */
@@ -168,6 +193,7 @@ export function linkLogLine(store: TraceStore, line: string, source: 'stdout' | 
     time: BigInt(Math.round((performance.timeOrigin + performance.now()) * 1e6)),
     ...(severity === undefined ? {} : { severity }),
     body: line.replace(/\r?\n$/, ''),
+    ...jsonLineFields(line),
     source,
   }
   store.addLog(log)

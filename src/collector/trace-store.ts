@@ -1,6 +1,7 @@
 import type { CapturedLog } from '../model/captured-log.js'
 import type { CapturedSpan } from '../model/captured-span.js'
 import { Trace } from '../select/trace.js'
+import type { LinkedTraces } from '../select/trace.js'
 import { TraceLimitError, UsageError } from '../errors.js'
 
 export type { CapturedLog } from '../model/captured-log.js'
@@ -116,6 +117,12 @@ export class TraceStore {
   readonly #maxTraces: number
   #evictedTraces = 0
   readonly #evictedIds = new Set<string>()
+  /** Trace id → ids of the other traces with a span linking into it. */
+  readonly #linkedFrom = new Map<string, Set<string>>()
+  readonly #linkView: LinkedTraces = {
+    trace: (traceId) => (this.#traces.has(traceId) ? this.trace(traceId) : undefined),
+    linkingTo: (traceId) => this.linkingTraceIds(traceId).map((id) => this.trace(id)),
+  }
 
   /** @throws {UsageError} when a bound is not a positive integer. */
   constructor(options: TraceStoreOptions = {}) {
@@ -163,6 +170,7 @@ export class TraceStore {
     }
     entry.spans.push(span)
     entry.spanIds.add(span.spanId)
+    for (const link of span.links) if (link.traceId !== span.traceId) this.#addLinkedFrom(link.traceId, span.traceId)
     if (entry.reports !== undefined && entry.reports.expected.size > 0) this.#arrivedAsExpected(entry.reports, span.spanId)
     entry.lastArrival = performance.now()
     entry.cached = undefined
@@ -292,11 +300,25 @@ export class TraceStore {
     return entry.reports ??= { done: new Map(), roots: new Map(), expected: new Map(), failure: undefined }
   }
 
+  #addLinkedFrom(target: string, from: string): void {
+    let set = this.#linkedFrom.get(target)
+    if (set === undefined) this.#linkedFrom.set(target, (set = new Set()))
+    set.add(from)
+  }
+
+  /** Ids of the traces held with a span that links into `traceId`, in the order their first link arrived. */
+  linkingTraceIds(traceId: string): string[] {
+    const from = this.#linkedFrom.get(traceId)
+    return from === undefined ? [] : [...from].filter((id) => this.#traces.has(id))
+  }
+
   /** Adds a log line linked to a trace. */
   addLog(log: CapturedLog): void {
     const entry = this.#entry(log.traceId)
     if (entry === undefined) return
     entry.logs.push(log)
+    // A snapshot copies the logs it was made with; the next one must include this line.
+    entry.cached = undefined
     this.#emit(log.traceId, { type: 'log', log })
   }
 
@@ -378,11 +400,11 @@ export class TraceStore {
     return [...this.#traces.keys()]
   }
 
-  /** A snapshot of the trace as captured so far. Cached until the next span arrives. */
+  /** A snapshot of the trace as captured so far. Cached until the next span or log line arrives. */
   trace(traceId: string): Trace {
     const entry = this.#traces.get(traceId)
-    if (entry === undefined) return new Trace([], { traceId })
-    entry.cached ??= new Trace(entry.spans, { traceId, logs: entry.logs })
+    if (entry === undefined) return new Trace([], { traceId, linked: this.#linkView })
+    entry.cached ??= new Trace(entry.spans, { traceId, logs: entry.logs, linked: this.#linkView })
     return entry.cached
   }
 
@@ -410,12 +432,14 @@ export class TraceStore {
   release(traceId: string): void {
     this.#traces.delete(traceId)
     this.#evictedIds.delete(traceId)
+    this.#linkedFrom.delete(traceId)
   }
 
   /** Forgets every trace. */
   clear(): void {
     this.#traces.clear()
     this.#evictedIds.clear()
+    this.#linkedFrom.clear()
   }
 
   /**
@@ -451,6 +475,7 @@ export class TraceStore {
     }
     if (victim === undefined) return
     this.#traces.delete(victim)
+    this.#linkedFrom.delete(victim)
     this.#evictedTraces++
     this.#evictedIds.add(victim)
     if (this.#evictedIds.size > REMEMBERED_EVICTIONS) this.#evictedIds.delete(this.#evictedIds.values().next().value as string)

@@ -28,6 +28,12 @@ export interface RequestOptions {
   readonly timeoutMs?: number
   /** @deprecated The old name of {@link timeoutMs}. */
   readonly timeout?: number
+  /**
+   * Look in the other traces that link into this one instead of in this trace: a consumer that
+   * starts its own trace per message or batch and links to the producer's span. Resolves with the
+   * first span matching the selector in a trace with a span linking here.
+   */
+  readonly linked?: boolean
 }
 
 /** The response of a traced request, its body read. */
@@ -52,6 +58,12 @@ export interface WaitForSpanOptions {
   readonly timeoutMs?: number
   /** @deprecated The old name of {@link timeoutMs}. */
   readonly timeout?: number
+  /**
+   * Look in the other traces that link into this one instead of in this trace: a consumer that
+   * starts its own trace per message or batch and links to the producer's span. Resolves with the
+   * first span matching the selector in a trace with a span linking here.
+   */
+  readonly linked?: boolean
 }
 
 /**

@@ -1,12 +1,13 @@
 import { JSONPath } from 'jsonpath-plus'
 import { serviceOf } from '../model/captured-span.js'
-import type { AttributeValue, CapturedSpan } from '../model/captured-span.js'
+import type { Attributes, AttributeValue, CapturedSpan } from '../model/captured-span.js'
 import { SelectorError } from '../errors.js'
 import { describeValue } from './describe.js'
 import { isAsymmetricMatcher, SPAN_KINDS, SPAN_QUERY_KEYS, STATUS_CODES } from './selector.js'
-import type { EventQuery, Selector, SpanQuery } from './selector.js'
+import type { EventQuery, ScopeQuery, Selector, SpanQuery, TextMatcher } from './selector.js'
 import type { Trace } from './trace.js'
-import { treeOf } from './trace-trees.js'
+import { resolveLinks, treeOf } from './trace-trees.js'
+import type { ResolvedLink } from './trace-trees.js'
 
 /** Equality used for attribute values; matchers pass vitest's `this.equals`. */
 export type Equals = (actual: unknown, expected: unknown) => boolean
@@ -204,19 +205,10 @@ function compileQuery(query: SpanQuery, equals: Equals): Check[] {
       actual: (span) => JSON.stringify(serviceOf(span)),
     })
   }
-  if (query.attributes !== undefined) {
-    if (typeof query.attributes !== 'object' || query.attributes === null || Array.isArray(query.attributes)) {
-      throw new SelectorError(`Invalid selector: attributes must be an object of attribute name to expected value, got ${describeValue(query.attributes)}.`)
-    }
-    for (const [key, expected] of Object.entries(query.attributes)) {
-      checks.push({
-        field: `attributes[${JSON.stringify(key)}]`,
-        expected: expected === undefined ? '(absent)' : describeValue(expected),
-        test: (span) => expected === undefined ? !(key in span.attributes) : matchAttribute(expected, span.attributes[key], equals),
-        actual: (span) => key in span.attributes ? describeValue(span.attributes[key]) : '(absent)',
-      })
-    }
-  }
+  if (query.attributes !== undefined) checks.push(...attributeChecks('attributes', query.attributes, (span) => span.attributes, equals))
+  if (query.resource !== undefined) checks.push(...attributeChecks('resource', query.resource, (span) => span.resource, equals))
+  if (query.scope !== undefined) checks.push(scopeCheck(query.scope, equals))
+  if (query.linkedTo !== undefined) checks.push(linkCheck(query.linkedTo, equals))
   if (query.parent !== undefined) {
     const parentMatch = compileSelector(query.parent, equals)
     checks.push({
@@ -254,6 +246,58 @@ function compileQuery(query: SpanQuery, equals: Equals): Check[] {
     })
   }
   return checks
+}
+
+// `attributes` and `resource` are both maps of dotted keys to expected values, read off the span.
+function attributeChecks(field: 'attributes' | 'resource', expectedMap: unknown, read: (span: CapturedSpan) => Attributes, equals: Equals): Check[] {
+  if (typeof expectedMap !== 'object' || expectedMap === null || Array.isArray(expectedMap)) {
+    throw new SelectorError(`Invalid selector: ${field} must be an object of attribute name to expected value, got ${describeValue(expectedMap)}.`)
+  }
+  return Object.entries(expectedMap).map(([key, expected]): Check => ({
+    field: `${field}[${JSON.stringify(key)}]`,
+    expected: expected === undefined ? '(absent)' : describeValue(expected),
+    test: (span) => expected === undefined ? !(key in read(span)) : matchAttribute(expected, read(span)[key], equals),
+    actual: (span) => key in read(span) ? describeValue(read(span)[key]) : '(absent)',
+  }))
+}
+
+function scopeCheck(scope: TextMatcher | ScopeQuery, equals: Equals): Check {
+  const byName = typeof scope === 'string' || scope instanceof RegExp || isAsymmetricMatcher(scope)
+  if (!byName && (typeof scope !== 'object' || scope === null || Array.isArray(scope))) {
+    throw new SelectorError(`Invalid selector: scope must be a scope name (string, RegExp or asymmetric matcher) or { name, version }, got ${describeValue(scope)}.`)
+  }
+  const query: ScopeQuery = byName ? { name: scope } : scope
+  const extra = Object.keys(query).filter((k) => k !== 'name' && k !== 'version')
+  if (extra.length) throw new SelectorError(`Unknown key ${JSON.stringify(extra[0])} in scope ${describeValue(scope)}. Allowed keys: name, version.`)
+  if (query.name !== undefined) assertTextMatcher('scope.name', query.name)
+  if (query.version !== undefined) assertTextMatcher('scope.version', query.version)
+  return {
+    field: 'scope',
+    expected: describeValue(scope),
+    test: (span) => (query.name === undefined || matchText(query.name, span.scope.name, equals)) &&
+      (query.version === undefined || (span.scope.version !== undefined && matchText(query.version, span.scope.version, equals))),
+    actual: (span) => `${JSON.stringify(span.scope.name)}${span.scope.version === undefined ? '' : ` ${span.scope.version}`}`,
+  }
+}
+
+// A link may point into another trace; the target is matched in the trace it belongs to, so a
+// nested `parent` or `service` reads that span's own relatives.
+function linkCheck(selector: Selector, equals: Equals): Check {
+  const match = compileSelector(selector, equals)
+  return {
+    field: 'linkedTo',
+    expected: describeSelector(selector),
+    test: (span, trace) => resolveLinks(trace, span).some((r) => r.span !== undefined && r.trace !== undefined && match(r.span, r.trace)),
+    actual: (span, trace) => describeLinks(resolveLinks(trace, span)),
+  }
+}
+
+/** `"publish" PRODUCER (orders)`, or `trace … span … (not captured)`, per link, for messages. */
+export function describeLinks(links: readonly ResolvedLink[]): string {
+  if (links.length === 0) return '(no links)'
+  return links.map(({ link, span }) => span === undefined
+    ? `trace ${link.traceId} span ${link.spanId} (not captured)`
+    : `${JSON.stringify(span.name)} ${span.kind} (${serviceOf(span)})`).join(', ')
 }
 
 /** A test for one event against an event query (name, or name and attributes). */

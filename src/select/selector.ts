@@ -41,6 +41,24 @@ export interface SpanQuery {
   readonly ancestor?: Selector
   /** The span must have an event matching this. */
   readonly hasEvent?: EventQuery
+  /**
+   * Resource attributes of the process that emitted the span, like `attributes`:
+   * `{ 'service.version': '2.4.0' }`; `undefined` as a value means "must be absent".
+   */
+  readonly resource?: Readonly<Record<string, AttributeMatcher | undefined>>
+  /** The instrumentation scope that made the span: its name, or `{ name, version }`. */
+  readonly scope?: TextMatcher | ScopeQuery
+  /**
+   * The span must have a link to a span matching this selector: one in the same trace, or in
+   * another trace the store holds (a batch consumer linking to the producers of its messages).
+   */
+  readonly linkedTo?: Selector
+}
+
+/** An instrumentation scope a span must come from; omitted keys match anything. */
+export interface ScopeQuery {
+  readonly name?: TextMatcher
+  readonly version?: TextMatcher
 }
 
 /** A function deciding whether a span matches. It is given the span's trace for relatives. */
@@ -66,7 +84,7 @@ export type SpanPredicate = (span: CapturedSpan, trace: Trace) => boolean
 export type Selector = string | RegExp | SpanQuery | SpanPredicate
 
 /** Keys an object query accepts, in the order they are documented. */
-export const SPAN_QUERY_KEYS = ['name', 'kind', 'status', 'service', 'attributes', 'parent', 'ancestor', 'hasEvent'] as const
+export const SPAN_QUERY_KEYS = ['name', 'kind', 'status', 'service', 'attributes', 'parent', 'ancestor', 'hasEvent', 'resource', 'scope', 'linkedTo'] as const
 
 export const SPAN_KINDS: readonly SpanKindName[] = ['INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER']
 export const STATUS_CODES: readonly StatusCodeName[] = ['UNSET', 'OK', 'ERROR']

@@ -6,9 +6,17 @@ import type { TraceInit, TraceView } from '../model/trace-tree.js'
 import { SpanLookupError } from '../errors.js'
 import { closestSpans, describeSelector, selectSpans } from './select-spans.js'
 import type { Selector } from './selector.js'
-import { provideTreeReader, treeOf } from './trace-trees.js'
+import { linkingTraces, provideTreeReader, resolveLinks, treeOf } from './trace-trees.js'
+import type { LinkedTraces, ResolvedLink } from './trace-trees.js'
 
 export type { TraceInit } from '../model/trace-tree.js'
+export type { LinkedTraces, ResolvedLink } from './trace-trees.js'
+
+/** What a {@link Trace} is made with besides its spans. */
+export interface TraceOptions extends TraceInit {
+  /** Resolves links into other traces; a `TraceStore` passes itself. */
+  readonly linked?: LinkedTraces
+}
 
 const traceOfSpan = new WeakMap<CapturedSpan, Trace>()
 
@@ -40,13 +48,15 @@ export class Trace implements TraceView {
   readonly logs: readonly CapturedLog[]
 
   readonly #tree: TraceTree
+  readonly #linked: LinkedTraces | undefined
 
   static {
-    provideTreeReader((trace) => trace.#tree)
+    provideTreeReader((trace) => trace.#tree, (trace) => trace.#linked)
   }
 
-  constructor(spans: Iterable<CapturedSpan>, init: TraceInit = {}) {
+  constructor(spans: Iterable<CapturedSpan>, init: TraceOptions = {}) {
     this.#tree = new TraceTree(spans, init)
+    this.#linked = init.linked
     this.traceId = this.#tree.traceId
     this.logs = this.#tree.logs
   }
@@ -147,6 +157,30 @@ export class Trace implements TraceView {
   /** Ancestors of `span`, nearest first. */
   ancestors(span: CapturedSpan): CapturedSpan[] {
     return this.#ownAll(this.#tree.ancestors(span))
+  }
+
+  /**
+   * The links of `span`, each with the span it points to: in this trace, or in another trace the
+   * store holds (`span: undefined` when that span was never captured).
+   *
+   * @example
+   * ```ts
+   * const [consumer] = trace.linkingTraces()
+   * consumer.links(consumer.root).map((l) => l.span?.name) // ['orders publish', …]
+   * ```
+   */
+  links(span: CapturedSpan): readonly ResolvedLink[] {
+    const resolved = resolveLinks(this, span)
+    for (const r of resolved) if (r.span !== undefined && r.trace !== undefined) traceOfSpan.set(r.span, r.trace)
+    return resolved
+  }
+
+  /**
+   * Other traces in the same store with a span linking into this one, such as the trace a batch
+   * consumer started for messages this request published. Empty for a trace built by hand.
+   */
+  linkingTraces(): readonly Trace[] {
+    return linkingTraces(this)
   }
 
   /** Time of `span` not covered by any of its children, in milliseconds. */

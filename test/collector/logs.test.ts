@@ -30,14 +30,14 @@ describe('OTLP log records', () => {
     const logger = provider.getLogger('orders')
     const inQuery = trace.setSpanContext(context.active(), query.spanContext())
 
-    logger.emit({ body: 'retrying the query', severityNumber: 13, severityText: 'WARN', timestamp: 1_700_000_000_123, context: inQuery })
+    logger.emit({ body: 'retrying the query', severityNumber: 13, severityText: 'WARN', timestamp: 1_700_000_000_123, context: inQuery, attributes: { attempt: 2, 'db.operation.name': 'SELECT' } })
     logger.emit({ body: { rows: 3, ids: [1, 2] }, severityNumber: 18, timestamp: 1_700_000_000_124, context: inQuery })
     logger.emit({ body: 'outside any trace', severityNumber: 9 })
     await provider.forceFlush()
     await provider.shutdown()
 
     expect(collector.store.logs(traceId)).toStrictEqual([
-      { traceId, spanId, time: 1_700_000_000_123_000_000n, severity: 'WARN', body: 'retrying the query', source: 'otlp' },
+      { traceId, spanId, time: 1_700_000_000_123_000_000n, severity: 'WARN', body: 'retrying the query', attributes: { attempt: 2, 'db.operation.name': 'SELECT' }, source: 'otlp' },
       { traceId, spanId, time: 1_700_000_000_124_000_000n, severity: 'ERROR2', body: '{"rows":3,"ids":[1,2]}', source: 'otlp' },
     ])
   })
@@ -80,11 +80,12 @@ describe('linkLogLine', () => {
   }
 
   test.each([
-    ['a W3C traceparent', `GET /orders/42 traceparent=00-${traceId}-${spanId}-01`, spanId, undefined],
-    ['a logfmt trace_id', `level=warn msg="slow query" trace_id=${traceId} span_id=${spanId}`, spanId, 'warn'],
-    ['a JSON traceId field', `{"level":30,"msg":"done","traceId":"${traceId.toUpperCase()}","spanId":"${spanId}"}`, spanId, 'info'],
-    ['an ECS trace.id field', `{"trace.id": "${traceId}", "message": "ok"}\n`, undefined, undefined],
-  ])('links a line with %s to a trace the store knows', (_, line, expectedSpanId, severity) => {
+    ['a W3C traceparent', `GET /orders/42 traceparent=00-${traceId}-${spanId}-01`, spanId, undefined, undefined],
+    ['a logfmt trace_id', `level=warn msg="slow query" trace_id=${traceId} span_id=${spanId}`, spanId, 'warn', undefined],
+    ['a JSON traceId field', `{"level":30,"msg":"done","traceId":"${traceId.toUpperCase()}","spanId":"${spanId}"}`, spanId, 'info',
+      { level: 30, msg: 'done', traceId: traceId.toUpperCase(), spanId }],
+    ['an ECS trace.id field', `{"trace.id": "${traceId}", "message": "ok", "nested": {"a": 1}}\n`, undefined, undefined, { 'trace.id': traceId, message: 'ok' }],
+  ])('links a line with %s to a trace the store knows', (_, line, expectedSpanId, severity, attributes) => {
     const store = storeWithTrace()
 
     const log = linkLogLine(store, line, 'stderr')
@@ -95,6 +96,7 @@ describe('linkLogLine', () => {
       time: expect.any(BigInt),
       ...(severity === undefined ? {} : { severity }),
       body: line.trimEnd(),
+      ...(attributes === undefined ? {} : { attributes }),
       source: 'stderr',
     })
     expect(store.logs(traceId).at(-1)).toBe(log)

@@ -82,6 +82,6 @@ describe('toHaveSpan', () => {
   })
 
   test('an unknown query key names the allowed keys', () => {
-    expect(() => expect(trace).toHaveSpan({ route: '/orders/:id' } as never)).toThrowError(/Unknown selector key "route".*Allowed keys: name, kind, status, service, attributes, parent, ancestor, hasEvent/)
+    expect(() => expect(trace).toHaveSpan({ route: '/orders/:id' } as never)).toThrowError(/Unknown selector key "route".*Allowed keys: name, kind, status, service, attributes, parent, ancestor, hasEvent, resource, scope, linkedTo/)
   })
 })

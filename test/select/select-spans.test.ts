@@ -11,7 +11,7 @@ function names(selector: Selector, from: Trace = trace): string[] {
   return selectSpans(from, selector).map((s) => s.name)
 }
 
-const ALL_QUERY_KEYS = 'Allowed keys: name, kind, status, service, attributes, parent, ancestor, hasEvent.'
+const ALL_QUERY_KEYS = 'Allowed keys: name, kind, status, service, attributes, parent, ancestor, hasEvent, resource, scope, linkedTo.'
 
 describe('string selectors', () => {
   test('match the span name exactly', () => {
@@ -255,7 +255,7 @@ describe('invalid selectors', () => {
     for (const selector of [42, null, undefined, ['GET'], true]) {
       const error = errorOf(() => selectSpans(trace, selector as never))
       expect(error).toBeInstanceOf(SelectorError)
-      expect(error.message).toMatch(/^Invalid selector .+: expected a span name \(string\), a RegExp, an object query \(name, kind, status, service, attributes, parent, ancestor, hasEvent\), a predicate function or a JSONPath string starting with "\$"\.$/)
+      expect(error.message).toMatch(/^Invalid selector .+: expected a span name \(string\), a RegExp, an object query \(name, kind, status, service, attributes, parent, ancestor, hasEvent, resource, scope, linkedTo\), a predicate function or a JSONPath string starting with "\$"\.$/)
     }
   })
 })

@@ -131,6 +131,11 @@ describe('span matchers', () => {
       | 'toBeDescendantOf'
       | 'toHaveSelfTimeWithin'
       | 'toMatchBaseline'
+      | 'toHaveLink'
+      | 'toStartAfter'
+      | 'toEndBefore'
+      | 'toRunInParallel'
+      | 'toHaveLog'
     >()
   })
 })

@@ -2,7 +2,7 @@ import type { CapturedLog } from '../trace-store.js'
 import { decodeExportRequest, type ExportGroup, type ExportLayout, type ExportReport, type OtlpEncoding } from './export-request.js'
 import { otlpTypes } from './otlp-schema.js'
 import {
-  anyValueToText, describeBadId, idToHex, isValidId, readEnum, readNanos, readString, within, type OtlpObject,
+  anyValueToText, describeBadId, idToHex, isValidId, readEnum, readNanos, readString, toAttributes, within, type OtlpObject,
 } from './otlp-values.js'
 
 /**
@@ -89,12 +89,14 @@ function toCapturedLog(record: OtlpObject, _group: ExportGroup, report: ExportRe
   } catch (error) {
     throw within(error, 'body')
   }
+  const attributes = toAttributes(record['attributes'], 'attributes')
   return {
     traceId,
     ...(isValidId(spanId) ? { spanId } : {}),
     time,
     ...(severity === undefined || severity === 'UNSPECIFIED' ? {} : { severity }),
     body,
+    ...(Object.keys(attributes).length > 0 ? { attributes } : {}),
     source: 'otlp',
   }
 }
