@@ -12,6 +12,7 @@
 import { toBeChildOf } from './to-be-child-of.js'
 import { toBeConnected } from './to-be-connected.js'
 import { toBeDescendantOf } from './to-be-descendant-of.js'
+import { toBeOnCriticalPath } from './to-be-on-critical-path.js'
 import { toCompleteWithin } from './to-complete-within.js'
 import { toFollowTraceConventions } from './to-follow-trace-conventions.js'
 import { toHaveAttribute } from './to-have-attribute.js'
@@ -27,6 +28,7 @@ export {
   toBeChildOf,
   toBeConnected,
   toBeDescendantOf,
+  toBeOnCriticalPath,
   toCompleteWithin,
   toFollowTraceConventions,
   toHaveAttribute,
@@ -47,6 +49,7 @@ export const tracewrightMatchers = {
   toBeChildOf,
   toBeConnected,
   toBeDescendantOf,
+  toBeOnCriticalPath,
   toCompleteWithin,
   toFollowTraceConventions,
   toHaveAttribute,

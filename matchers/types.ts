@@ -30,6 +30,8 @@ export interface TracewrightMatchers<R = unknown> {
   toBeChildOf(parent: Selector | CapturedSpan): R
   /** Some ancestor of the span matches `ancestor`. */
   toBeDescendantOf(ancestor: Selector | CapturedSpan): R
+  /** The span is on its trace's critical path (see `trace.criticalPath()`). */
+  toBeOnCriticalPath(): R
   /** The span's time outside its children is at most `ms`. */
   toHaveSelfTimeWithin(ms: number): R
   /** Measured samples match the recorded baseline: same structure, no slower beyond noise. */

@@ -20,8 +20,8 @@ export type {
 
 export { Trace, traceOf } from './select/trace.js'
 export { selfTimeMs } from './model/trace-tree.js'
-export { criticalPath, criticalTimeMs } from './model/critical-path.js'
-export type { CriticalSegment } from './model/critical-path.js'
+export { criticalPath, criticalPathSpans, criticalTimeMs } from './model/critical-path.js'
+export type { CriticalPathSpan, CriticalSegment } from './model/critical-path.js'
 export type { TraceInit, TraceView } from './model/trace-tree.js'
 export type { CapturedLog } from './model/captured-log.js'
 export { renderTrace, formatMs } from './model/render-trace.js'
