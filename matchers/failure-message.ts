@@ -27,6 +27,8 @@ export interface FailureReport {
   readonly trace?: Trace | undefined
   /** Spans to point at in the tree. */
   readonly marks?: ReadonlyMap<string, SpanMark>
+  /** Lines shown instead of the rendered trace (a tree diff), still followed by the trace id. */
+  readonly treeLines?: readonly string[]
 }
 
 /**
@@ -43,7 +45,7 @@ export function formatFailure(state: MatcherState, report: FailureReport): strin
   ]
   if (report.details?.length) lines.push('', ...report.details)
   if (report.trace !== undefined) {
-    lines.push('', renderTrace(report.trace, report.marks ? { marks: report.marks } : {}))
+    lines.push('', ...(report.treeLines ?? [renderTrace(report.trace, report.marks ? { marks: report.marks } : {})]))
     lines.push('', `traceId: ${report.trace.traceId}`)
   }
   return lines.join('\n')

@@ -23,6 +23,7 @@ import { toHaveSpan } from './to-have-span.js'
 import { toHaveSpanCount } from './to-have-span-count.js'
 import { toHaveStatus } from './to-have-status.js'
 import { toMatchBaseline } from './to-match-baseline.js'
+import { toMatchTraceTree } from './to-match-trace-tree.js'
 
 export {
   toBeChildOf,
@@ -39,10 +40,12 @@ export {
   toHaveSpanCount,
   toHaveStatus,
   toMatchBaseline,
+  toMatchTraceTree,
 }
 export type { SpanCount } from './to-have-span-count.js'
 export type { ExceptionMatch } from './to-have-recorded-exception.js'
 export type { BaselineTaskMeta, MatchBaselineOptions } from './to-match-baseline.js'
+export type { MatchTraceTreeOptions } from './to-match-trace-tree.js'
 
 /** Every matcher, keyed by name, ready for `expect.extend()`. */
 export const tracewrightMatchers = {
@@ -60,4 +63,5 @@ export const tracewrightMatchers = {
   toHaveSpanCount,
   toHaveStatus,
   toMatchBaseline,
+  toMatchTraceTree,
 }

@@ -5,6 +5,8 @@ import type { LintConfig } from '../src/lint/types.js'
 import type { SpanCount } from './to-have-span-count.js'
 import type { ExceptionMatch } from './to-have-recorded-exception.js'
 import type { BaselineTaskMeta, MatchBaselineOptions } from './to-match-baseline.js'
+import type { TreePattern } from '../src/select/tree-pattern.js'
+import type { MatchTraceTreeOptions } from './to-match-trace-tree.js'
 
 /** The matcher signatures tracewright adds to vitest's `expect`. */
 export interface TracewrightMatchers<R = unknown> {
@@ -36,6 +38,8 @@ export interface TracewrightMatchers<R = unknown> {
   toHaveSelfTimeWithin(ms: number): R
   /** Measured samples match the recorded baseline: same structure, no slower beyond noise. */
   toMatchBaseline(options?: MatchBaselineOptions): R
+  /** The trace's spans form exactly `tree` (siblings in any order unless `ordered`; `anySpans()` allows others). */
+  toMatchTraceTree(tree: TreePattern, options?: MatchTraceTreeOptions): R
 }
 
 declare module 'vitest' {

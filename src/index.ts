@@ -59,6 +59,8 @@ export type {
 export { selectSpans, matchesSelector, closestSpans, explainMismatch, describeSelector } from './select/select-spans.js'
 export type { Candidate, Equals, Mismatch } from './select/select-spans.js'
 export { dbQuery } from './select/db-query.js'
+export { anySpans } from './select/tree-pattern.js'
+export type { AnySpans, TreePattern } from './select/tree-pattern.js'
 export type {
   AsymmetricMatcherLike,
   AttributeMatcher,

@@ -129,8 +129,10 @@ describe('span matchers', () => {
       | 'toHaveRecordedException'
       | 'toBeChildOf'
       | 'toBeDescendantOf'
+      | 'toBeOnCriticalPath'
       | 'toHaveSelfTimeWithin'
       | 'toMatchBaseline'
+      | 'toMatchTraceTree'
     >()
   })
 })
