@@ -42,6 +42,7 @@ export {
   toMatchBaseline,
   toMatchTraceTree,
 }
+export { traceSerializer, traceSnapshotSerializer } from './trace-serializer.js'
 export type { SpanCount } from './to-have-span-count.js'
 export type { ExceptionMatch } from './to-have-recorded-exception.js'
 export type { BaselineTaskMeta, MatchBaselineOptions } from './to-match-baseline.js'

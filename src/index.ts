@@ -25,6 +25,8 @@ export type { CriticalPathSpan, CriticalSegment } from './model/critical-path.js
 export type { TraceInit, TraceView } from './model/trace-tree.js'
 export type { CapturedLog } from './model/captured-log.js'
 export { renderTrace, formatMs } from './model/render-trace.js'
+export { DEFAULT_SNAPSHOT_ATTRIBUTES, renderTraceSnapshot } from './model/trace-snapshot.js'
+export type { TraceSnapshotOptions } from './model/trace-snapshot.js'
 export { findTraceBreaks } from './model/trace-breaks.js'
 export type { TraceBreak } from './model/trace-breaks.js'
 export type { RenderTraceOptions, SpanMark } from './model/render-trace.js'
