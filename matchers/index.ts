@@ -43,6 +43,7 @@ export {
   toMatchTraceTree,
 }
 export { traceSerializer, traceSnapshotSerializer } from './trace-serializer.js'
+export type { TraceSnapshotSerializer } from './trace-serializer.js'
 export type { SpanCount } from './to-have-span-count.js'
 export type { ExceptionMatch } from './to-have-recorded-exception.js'
 export type { BaselineTaskMeta, MatchBaselineOptions } from './to-match-baseline.js'

@@ -1,8 +1,18 @@
-import type { SnapshotSerializer } from 'vitest'
 import { renderTraceSnapshot } from '../src/model/trace-snapshot.js'
 import type { TraceSnapshotOptions } from '../src/model/trace-snapshot.js'
 import { Trace } from '../src/select/trace.js'
 import { treeOf } from '../src/select/trace-trees.js'
+
+/**
+ * A snapshot serializer for vitest's `expect.addSnapshotSerializer()` (the pretty-format plugin
+ * shape, so Jest's `expect` takes it too).
+ */
+export interface TraceSnapshotSerializer {
+  /** True for a {@link Trace}. */
+  test(value: unknown): boolean
+  /** The trace as its snapshot text, continued at `indentation` when nested in another value. */
+  serialize(value: unknown, config: unknown, indentation: string): string
+}
 
 /**
  * A snapshot serializer that stores a {@link Trace} as a stable text tree (see
@@ -20,7 +30,7 @@ import { treeOf } from '../src/select/trace-trees.js'
  * expect(trace).toMatchSnapshot()
  * ```
  */
-export function traceSerializer(options: TraceSnapshotOptions = {}): SnapshotSerializer {
+export function traceSerializer(options: TraceSnapshotOptions = {}): TraceSnapshotSerializer {
   const attributes = readAttributes(options)
   const render = attributes === undefined ? {} : { attributes }
   return {
@@ -32,7 +42,7 @@ export function traceSerializer(options: TraceSnapshotOptions = {}): SnapshotSer
 }
 
 /** The serializer `tracewright/vitest` registers: {@link traceSerializer} with the default attributes. */
-export const traceSnapshotSerializer: SnapshotSerializer = traceSerializer()
+export const traceSnapshotSerializer: TraceSnapshotSerializer = traceSerializer()
 
 function readAttributes(options: unknown): readonly string[] | undefined {
   if (typeof options !== 'object' || options === null || Array.isArray(options)) {

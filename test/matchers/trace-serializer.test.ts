@@ -61,9 +61,8 @@ describe('the trace snapshot serializer', () => {
   test('traceSerializer({ attributes }) chooses the attributes; one added later wins', () => {
     const custom = traceSerializer({ attributes: [...DEFAULT_SNAPSHOT_ATTRIBUTES, 'order.total'] })
     const trace = ordersTrace()
-    const serialize = custom.serialize as (value: unknown, config: unknown, indentation: string) => string
-    expect(serialize(trace, {}, '')).toBe(renderTraceSnapshot(trace, { attributes: [...DEFAULT_SNAPSHOT_ATTRIBUTES, 'order.total'] }))
-    expect(serialize(trace, {}, '')).toContain('· order.total: 129.95')
+    expect(custom.serialize(trace, {}, '')).toBe(renderTraceSnapshot(trace, { attributes: [...DEFAULT_SNAPSHOT_ATTRIBUTES, 'order.total'] }))
+    expect(custom.serialize(trace, {}, '')).toContain('· order.total: 129.95')
   })
 
   test('bad options throw a TypeError that names the fix', () => {
