@@ -36,8 +36,10 @@ export function traceSerializer(options: TraceSnapshotOptions = {}): TraceSnapsh
   return {
     test: (value: unknown): boolean => value instanceof Trace,
     // A trace nested in another value (`{ status, trace }`) continues at the caller's indentation.
-    serialize: (value: unknown, _config: unknown, indentation: string): string =>
-      renderTraceSnapshot(treeOf(value as Trace), render).split('\n').join(`\n${indentation}`),
+    serialize: (value: unknown, _config: unknown, indentation: string): string => {
+      const text = renderTraceSnapshot(treeOf(value as Trace), render)
+      return indentation === '' ? text : text.replaceAll('\n', `\n${indentation}`)
+    },
   }
 }
 

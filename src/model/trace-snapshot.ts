@@ -58,55 +58,98 @@ export interface TraceSnapshotOptions {
  * ```
  */
 export function renderTraceSnapshot(trace: TraceView, options: TraceSnapshotOptions = {}): string {
-  const allowed = [...new Set(options.attributes ?? DEFAULT_SNAPSHOT_ATTRIBUTES)].sort()
-  const own = new Map<CapturedSpan, string[]>()
-  const keys = new Map<CapturedSpan, string>()
-  const sorted = new Map<CapturedSpan, CapturedSpan[]>()
-  // Children before parents (a span's key holds its children's), by the tree rather than by start
-  // time: a child from a process whose clock runs behind can start before its parent.
-  const prepare = (span: CapturedSpan): void => {
-    const kids = trace.children(span)
-    for (const kid of kids) if (!keys.has(kid)) prepare(kid)
-    const lines = ownLines(span, allowed)
-    const children = canonicalOrder(kids, keys)
-    own.set(span, lines)
-    sorted.set(span, children)
-    keys.set(span, `${lines.join('\n')}\n(${children.map((c) => keys.get(c)).join('\n')})`)
-  }
-  for (const root of trace.roots) prepare(root)
+  const allowed = new Set(options.attributes ?? DEFAULT_SNAPSHOT_ATTRIBUTES)
+  const order = canonicalChildren(trace, allowed)
   const spans = trace.spans()
   const out = [`Trace (${spans.length} span${spans.length === 1 ? '' : 's'})`]
   const visit = (span: CapturedSpan, prefix: string, childPrefix: string): void => {
-    const [line, ...attributes] = own.get(span) as string[]
-    const children = sorted.get(span) as CapturedSpan[]
-    out.push(prefix + line)
-    const under = childPrefix + (children.length > 0 ? '│  ' : '   ')
-    for (const attribute of attributes) out.push(under + attribute)
-    children.forEach((child, i) => {
-      const last = i === children.length - 1
+    const shape = order.get(span) as SpanShape
+    out.push(prefix + shape.line)
+    const under = childPrefix + (shape.children.length > 0 ? '│  ' : '   ')
+    for (const attribute of shape.attributes) out.push(under + attribute)
+    shape.children.forEach((child, i) => {
+      const last = i === shape.children.length - 1
       visit(child, childPrefix + (last ? '└─ ' : '├─ '), childPrefix + (last ? '   ' : '│  '))
     })
   }
-  for (const root of canonicalOrder(trace.roots, keys)) visit(root, '', '')
+  for (const root of sortSiblings(trace.roots, order)) visit(root, '', '')
   return out.join('\n')
 }
 
-function canonicalOrder(spans: readonly CapturedSpan[], keys: ReadonlyMap<CapturedSpan, string>): CapturedSpan[] {
-  // Plain code-unit order, not localeCompare: the same on every machine and locale.
+interface SpanShape {
+  /** `name  KIND  service  STATUS` */
+  readonly line: string
+  readonly attributes: readonly string[]
+  /** The span's own lines, which siblings are sorted by first. */
+  readonly text: string
+  /** 0 for a leaf, else one more than its tallest child. */
+  height: number
+  /**
+   * Rank of the whole subtree among all subtrees of the same height, by their canonical
+   * signature: equal for same-shaped subtrees, the same on every run.
+   */
+  rank: number
+  children: readonly CapturedSpan[]
+}
+
+// Canonical sibling order without rendering subtrees into ever longer strings (a 10,000-span trace
+// would compare kilobyte keys): subtrees are ranked height by height, bottom up, each by its own
+// text and its children's (height, rank), which are already canonical. Siblings then sort by own
+// text, then by that rank. Nothing depends on start times or arrival order.
+function canonicalChildren(trace: TraceView, allowed: ReadonlySet<string>): Map<CapturedSpan, SpanShape> {
+  const shapes = new Map<CapturedSpan, SpanShape>()
+  const byHeight: CapturedSpan[][] = []
+  // Post-order by the tree, not by start time: a child from a process whose clock runs behind can
+  // start before its parent.
+  const prepare = (span: CapturedSpan): number => {
+    let height = 0
+    const kids = trace.children(span)
+    for (const kid of kids) height = Math.max(height, (shapes.has(kid) ? (shapes.get(kid) as SpanShape).height : prepare(kid)) + 1)
+    const [line, ...attributes] = ownLines(span, allowed) as [string, ...string[]]
+    const text = attributes.length === 0 ? line : `${line}\n${attributes.join('\n')}`
+    shapes.set(span, { line, attributes, text, height, rank: 0, children: kids })
+    ;(byHeight[height] ??= []).push(span)
+    return height
+  }
+  for (const root of trace.roots) if (!shapes.has(root)) prepare(root)
+  for (const level of byHeight) {
+    if (level === undefined) continue
+    const signatures: string[] = []
+    for (const span of level) {
+      const shape = shapes.get(span) as SpanShape
+      if (shape.children.length > 1) shape.children = sortSiblings(shape.children, shapes)
+      signatures.push(shape.children.length === 0 ? shape.text : `${shape.text}\u0000${shape.children.map((c) => `${(shapes.get(c) as SpanShape).height}.${(shapes.get(c) as SpanShape).rank}`).join(',')}`)
+    }
+    const rankOf = new Map<string, number>()
+    for (const signature of [...new Set(signatures)].sort(compareText)) rankOf.set(signature, rankOf.size)
+    level.forEach((span, i) => {
+      (shapes.get(span) as SpanShape).rank = rankOf.get(signatures[i] as string) as number
+    })
+  }
+  return shapes
+}
+
+function sortSiblings(spans: readonly CapturedSpan[], shapes: ReadonlyMap<CapturedSpan, SpanShape>): CapturedSpan[] {
   return [...spans].sort((a, b) => {
-    const ka = keys.get(a) as string
-    const kb = keys.get(b) as string
-    return ka < kb ? -1 : ka > kb ? 1 : 0
+    const x = shapes.get(a) as SpanShape
+    const y = shapes.get(b) as SpanShape
+    return compareText(x.text, y.text) || x.height - y.height || x.rank - y.rank
   })
 }
 
-function ownLines(span: CapturedSpan, allowed: readonly string[]): string[] {
+// Plain code-unit order, not localeCompare: the same on every machine and locale.
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
+}
+
+function ownLines(span: CapturedSpan, allowed: ReadonlySet<string>): string[] {
   const status = span.status.code === 'UNSET' ? '' : `  ${span.status.code}`
   const lines = [`${span.name}  ${span.kind}  ${serviceOf(span)}${status}`]
-  for (const key of allowed) {
-    const value = span.attributes[key]
-    if (value !== undefined) lines.push(`· ${key}: ${formatValue(value)}`)
-  }
+  // A span has a handful of attributes and the allow-list a score of keys: walk the span's.
+  const keys: string[] = []
+  for (const key in span.attributes) if (allowed.has(key) && span.attributes[key] !== undefined) keys.push(key)
+  keys.sort(compareText)
+  for (const key of keys) lines.push(`· ${key}: ${formatValue(span.attributes[key] as AttributeValue)}`)
   return lines
 }
 

@@ -57,6 +57,8 @@ export class TreeComparison {
   }
 
   #fitsSpan(node: CompiledPattern, span: CapturedSpan): boolean {
+    // A leaf costs one test and a count: cheaper than remembering it, and most nodes are leaves.
+    if (node.sequence.length === 0) return node.test(span, this.#trace) && this.#tree.children(span).length === 0
     let memo = this.#fits.get(node)
     if (memo === undefined) this.#fits.set(node, (memo = new Map()))
     let fits = memo.get(span)
@@ -240,8 +242,10 @@ interface AlignMove {
 
 /**
  * A maximum bipartite matching of expected nodes to spans (Kuhn's augmenting paths, after a greedy
- * first pass that settles the common case of siblings written in the order they ran). With
- * `stopAtFirstGap`, gives up as soon as one node cannot be matched: all the exact check needs.
+ * first pass that settles the common case). A node asking for an exact name only looks at spans
+ * of that name, and the greedy pass keeps a cursor per name past the spans already taken, so
+ * thousands of same-named siblings cost about one test each. With `stopAtFirstGap`, gives up as
+ * soon as one node cannot be matched: all the exact check needs.
  */
 function maxMatching(
   nodes: readonly CompiledPattern[],
@@ -251,8 +255,22 @@ function maxMatching(
 ): { ofExpected: Int32Array } {
   const ofExpected = new Int32Array(nodes.length).fill(-1)
   const ofSpan = new Int32Array(spans.length).fill(-1)
+  const all = spans.map((_, j) => j)
+  const byName = new Map<string, number[]>()
+  spans.forEach((span, j) => {
+    let list = byName.get(span.name)
+    if (list === undefined) byName.set(span.name, (list = []))
+    list.push(j)
+  })
+  const candidatesOf = (node: CompiledPattern): readonly number[] => node.exactName === undefined ? all : byName.get(node.exactName) ?? []
+  const cursor = new Map<readonly number[], number>()
   nodes.forEach((node, i) => {
-    for (let j = 0; j < spans.length; j++) {
+    const candidates = candidatesOf(node)
+    let from = cursor.get(candidates) ?? 0
+    while (from < candidates.length && ofSpan[candidates[from] as number] !== -1) from++
+    cursor.set(candidates, from)
+    for (let c = from; c < candidates.length; c++) {
+      const j = candidates[c] as number
       if (ofSpan[j] === -1 && edge(node, spans[j] as CapturedSpan)) {
         ofExpected[i] = j
         ofSpan[j] = i
@@ -261,8 +279,9 @@ function maxMatching(
     }
   })
   const augment = (i: number, visited: Uint8Array): boolean => {
-    for (let j = 0; j < spans.length; j++) {
-      if (visited[j] === 1 || !edge(nodes[i] as CompiledPattern, spans[j] as CapturedSpan)) continue
+    const node = nodes[i] as CompiledPattern
+    for (const j of candidatesOf(node)) {
+      if (visited[j] === 1 || !edge(node, spans[j] as CapturedSpan)) continue
       visited[j] = 1
       const owner = ofSpan[j] as number
       if (owner === -1 || augment(owner, visited)) {
