@@ -42,6 +42,7 @@ export function toMatchTraceTree(this: MatcherState, received: unknown, tree: Tr
   const pattern = withSelectorArgument('toMatchTraceTree', () => compileTreePattern(tree, equals, ordered))
   const comparison = new TreeComparison(received, pattern, equals)
   const pass = comparison.matches()
+  const expected = `the trace's spans to form exactly the expected tree${ordered ? ', children in start order' : ''}`
   return {
     pass,
     message: () => {
@@ -50,8 +51,8 @@ export function toMatchTraceTree(this: MatcherState, received: unknown, tree: Tr
           matcher: 'toMatchTraceTree',
           received: 'trace',
           args: 'tree',
-          expected: 'the trace to differ from the expected tree',
-          actual: `it matches it exactly (${received.size} span${received.size === 1 ? '' : 's'})`,
+          expected,
+          actual: `they do (${received.size} span${received.size === 1 ? '' : 's'})`,
           trace: received,
         })
       }
@@ -60,7 +61,7 @@ export function toMatchTraceTree(this: MatcherState, received: unknown, tree: Tr
         matcher: 'toMatchTraceTree',
         received: 'trace',
         args: 'tree',
-        expected: `the trace's spans to form exactly the expected tree${ordered ? ', children in start order' : ''}`,
+        expected,
         actual: describeCounts(countTreeDiff(diff)),
         details: ['- expected', '+ received'],
         trace: received,

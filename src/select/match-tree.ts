@@ -33,6 +33,9 @@ export class TreeComparison {
   readonly #root: CompiledPattern
   readonly #equals: Equals
   readonly #fits = new Map<CompiledPattern, Map<CapturedSpan, boolean>>()
+  // Field-by-field likeness (explainMismatch) is what makes a diff readable, and what would make a
+  // failure on a huge tree slow to print; past this many, pairs are judged by fit alone.
+  #closeLooksLeft = 5_000
 
   constructor(trace: Trace, root: CompiledPattern, equals: Equals) {
     this.#trace = trace
@@ -129,13 +132,19 @@ export class TreeComparison {
     return { kind: 'changed', node, span, mismatches, children: this.#diffLevel(node, this.#tree.children(span)) }
   }
 
-  // Unordered: exact fits first (a maximum matching), then spans whose own fields match, then the
-  // likeliest of the rest by how many fields agree.
+  // Unordered: exact fits first (a maximum matching), then spans whose own fields match, then
+  // spans of the name asked for, then the likeliest of the rest by how many fields agree.
   #pairUnordered(level: Level, spans: readonly CapturedSpan[]): [CompiledPattern, CapturedSpan][] {
     const pairs: [CompiledPattern, CapturedSpan][] = []
     let nodes = level.children
     let rest = spans
-    for (const edge of [(n: CompiledPattern, s: CapturedSpan) => this.#fitsSpan(n, s), (n: CompiledPattern, s: CapturedSpan) => n.test(s, this.#trace)]) {
+    const phases = [
+      (n: CompiledPattern, s: CapturedSpan) => this.#fitsSpan(n, s),
+      (n: CompiledPattern, s: CapturedSpan) => n.test(s, this.#trace),
+      // The name says most about which span was meant, and pairing by it is cheap at any size.
+      (n: CompiledPattern, s: CapturedSpan) => n.exactName === s.name,
+    ]
+    for (const edge of phases) {
       const { ofExpected } = maxMatching(nodes, rest, edge, false)
       const taken = new Set<number>()
       ofExpected.forEach((j, i) => {
@@ -219,6 +228,7 @@ export class TreeComparison {
   #likeness(node: CompiledPattern, span: CapturedSpan): number {
     if (this.#fitsSpan(node, span)) return 4
     if (node.test(span, this.#trace)) return 2
+    if (this.#closeLooksLeft-- <= 0) return 0
     const fields = countFields(node)
     const missed = explainMismatch(span, this.#trace, node.query, this.#equals).length
     return fields === 0 || missed >= fields ? 0 : (fields - missed) / fields

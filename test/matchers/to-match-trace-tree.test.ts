@@ -140,6 +140,13 @@ describe('toMatchTraceTree', () => {
     }, { ordered: true }))).toMatchSnapshot()
   })
 
+  test('a large tree that is wrong everywhere still gets its diff: pairs past a budget are judged by fit alone', () => {
+    const wide = buildTrace({ name: 'batch', startMs: 0, endMs: 400, children: Array.from({ length: 300 }, (_, i) => ({ name: `item ${i}`, startMs: i, endMs: i + 1 })) })
+    const message = failureOf(() => expect(wide).toMatchTraceTree({ name: 'batch', children: Array.from({ length: 300 }, (_, i) => ({ name: `item ${i}`, kind: 'CLIENT' as const })) }))
+    expect(message).toContain('Received: 300 spans differ')
+    expect(message).toContain('- ├─ { name: "item 0", kind: "CLIENT" }\n+ ├─ { name: "item 0", kind: "INTERNAL" }')
+  })
+
   test('.not fails when the tree matches, showing the trace', () => {
     expect(failureOf(() => expect(trace).not.toMatchTraceTree(ORDERS))).toMatchSnapshot()
   })
