@@ -60,13 +60,15 @@ export interface TraceSnapshotOptions {
 export function renderTraceSnapshot(trace: TraceView, options: TraceSnapshotOptions = {}): string {
   const allowed = new Set(options.attributes ?? DEFAULT_SNAPSHOT_ATTRIBUTES)
   const order = canonicalChildren(trace, allowed)
-  const spans = trace.spans()
-  const out = [`Trace (${spans.length} span${spans.length === 1 ? '' : 's'})`]
+  const count = trace.spans().length
+  const out = [`Trace (${count} span${count === 1 ? '' : 's'})`]
   const visit = (span: CapturedSpan, prefix: string, childPrefix: string): void => {
     const shape = order.get(span) as SpanShape
     out.push(prefix + shape.line)
-    const under = childPrefix + (shape.children.length > 0 ? '│  ' : '   ')
-    for (const attribute of shape.attributes) out.push(under + attribute)
+    if (shape.attributes.length > 0) {
+      const under = childPrefix + (shape.children.length > 0 ? '│  ' : '   ')
+      for (const attribute of shape.attributes) out.push(under + attribute)
+    }
     shape.children.forEach((child, i) => {
       const last = i === shape.children.length - 1
       visit(child, childPrefix + (last ? '└─ ' : '├─ '), childPrefix + (last ? '   ' : '│  '))
@@ -82,6 +84,8 @@ interface SpanShape {
   readonly attributes: readonly string[]
   /** The span's own lines, which siblings are sorted by first. */
   readonly text: string
+  /** Rank of `text` among the distinct texts of the trace, in code-unit order. */
+  textRank: number
   /** 0 for a leaf, else one more than its tallest child. */
   height: number
   /**
@@ -93,32 +97,37 @@ interface SpanShape {
 }
 
 // Canonical sibling order without rendering subtrees into ever longer strings (a 10,000-span trace
-// would compare kilobyte keys): subtrees are ranked height by height, bottom up, each by its own
-// text and its children's (height, rank), which are already canonical. Siblings then sort by own
-// text, then by that rank. Nothing depends on start times or arrival order.
+// would compare kilobyte keys): own texts are ranked once, then subtrees are ranked height by
+// height, bottom up, each by its text's rank and its children's (height, rank), which are already
+// canonical. Siblings sort by text, then by that rank: integer comparisons. Nothing depends on start
+// times or arrival order.
 function canonicalChildren(trace: TraceView, allowed: ReadonlySet<string>): Map<CapturedSpan, SpanShape> {
   const shapes = new Map<CapturedSpan, SpanShape>()
   const byHeight: CapturedSpan[][] = []
+  const texts = new Map<string, number>()
   // Post-order by the tree, not by start time: a child from a process whose clock runs behind can
   // start before its parent.
   const prepare = (span: CapturedSpan): number => {
     let height = 0
     const kids = trace.children(span)
     for (const kid of kids) height = Math.max(height, (shapes.has(kid) ? (shapes.get(kid) as SpanShape).height : prepare(kid)) + 1)
-    const [line, ...attributes] = ownLines(span, allowed) as [string, ...string[]]
+    const { line, attributes } = ownLines(span, allowed)
     const text = attributes.length === 0 ? line : `${line}\n${attributes.join('\n')}`
-    shapes.set(span, { line, attributes, text, height, rank: 0, children: kids })
+    texts.set(text, 0)
+    shapes.set(span, { line, attributes, text, textRank: 0, height, rank: 0, children: kids })
     ;(byHeight[height] ??= []).push(span)
     return height
   }
   for (const root of trace.roots) if (!shapes.has(root)) prepare(root)
+  ;[...texts.keys()].sort(compareText).forEach((text, i) => texts.set(text, i))
+  for (const shape of shapes.values()) shape.textRank = texts.get(shape.text) as number
   for (const level of byHeight) {
     if (level === undefined) continue
     const signatures: string[] = []
     for (const span of level) {
       const shape = shapes.get(span) as SpanShape
       if (shape.children.length > 1) shape.children = sortSiblings(shape.children, shapes)
-      signatures.push(shape.children.length === 0 ? shape.text : `${shape.text}\u0000${shape.children.map((c) => `${(shapes.get(c) as SpanShape).height}.${(shapes.get(c) as SpanShape).rank}`).join(',')}`)
+      signatures.push(`${shape.textRank}|${shape.children.map((c) => `${(shapes.get(c) as SpanShape).height}.${(shapes.get(c) as SpanShape).rank}`).join(',')}`)
     }
     const rankOf = new Map<string, number>()
     for (const signature of [...new Set(signatures)].sort(compareText)) rankOf.set(signature, rankOf.size)
@@ -133,7 +142,7 @@ function sortSiblings(spans: readonly CapturedSpan[], shapes: ReadonlyMap<Captur
   return [...spans].sort((a, b) => {
     const x = shapes.get(a) as SpanShape
     const y = shapes.get(b) as SpanShape
-    return compareText(x.text, y.text) || x.height - y.height || x.rank - y.rank
+    return x.textRank - y.textRank || x.height - y.height || x.rank - y.rank
   })
 }
 
@@ -142,15 +151,16 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0
 }
 
-function ownLines(span: CapturedSpan, allowed: ReadonlySet<string>): string[] {
+const NO_ATTRIBUTES: readonly string[] = Object.freeze([])
+
+function ownLines(span: CapturedSpan, allowed: ReadonlySet<string>): { line: string; attributes: readonly string[] } {
   const status = span.status.code === 'UNSET' ? '' : `  ${span.status.code}`
-  const lines = [`${span.name}  ${span.kind}  ${serviceOf(span)}${status}`]
+  const line = `${span.name}  ${span.kind}  ${serviceOf(span)}${status}`
   // A span has a handful of attributes and the allow-list a score of keys: walk the span's.
-  const keys: string[] = []
-  for (const key in span.attributes) if (allowed.has(key) && span.attributes[key] !== undefined) keys.push(key)
-  keys.sort(compareText)
-  for (const key of keys) lines.push(`· ${key}: ${formatValue(span.attributes[key] as AttributeValue)}`)
-  return lines
+  let keys: string[] | undefined
+  for (const key of Object.keys(span.attributes)) if (allowed.has(key) && span.attributes[key] !== undefined) (keys ??= []).push(key)
+  if (keys === undefined) return { line, attributes: NO_ATTRIBUTES }
+  return { line, attributes: keys.sort(compareText).map((key) => `· ${key}: ${formatValue(span.attributes[key] as AttributeValue)}`) }
 }
 
 function formatValue(value: AttributeValue): string {
