@@ -121,7 +121,12 @@ function canonicalChildren(trace: TraceView, allowed: ReadonlySet<string>): Map<
   for (const root of trace.roots) if (!shapes.has(root)) prepare(root)
   ;[...texts.keys()].sort(compareText).forEach((text, i) => texts.set(text, i))
   for (const shape of shapes.values()) shape.textRank = texts.get(shape.text) as number
-  for (const level of byHeight) {
+  // Leaves with the same text are the same subtree: their rank is their text's.
+  for (const span of byHeight[0] ?? []) {
+    const shape = shapes.get(span) as SpanShape
+    shape.rank = shape.textRank
+  }
+  for (const level of byHeight.slice(1)) {
     if (level === undefined) continue
     const signatures: string[] = []
     for (const span of level) {
@@ -163,6 +168,8 @@ function ownLines(span: CapturedSpan, allowed: ReadonlySet<string>): { line: str
   return { line, attributes: keys.sort(compareText).map((key) => `· ${key}: ${formatValue(span.attributes[key] as AttributeValue)}`) }
 }
 
+// JSON for every value; numbers and booleans print the same through String(), without the
+// serializer's machinery.
 function formatValue(value: AttributeValue): string {
-  return JSON.stringify(value)
+  return typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value)) ? String(value) : JSON.stringify(value)
 }
