@@ -8,6 +8,7 @@ const GLOBAL_EXPECT = Symbol.for('expect-global')
 export const MATCHER_NAMES = [
   'toBeConnected', 'toFollowTraceConventions', 'toHaveSpan', 'toHaveSpanCount', 'toCompleteWithin', 'toHaveAttribute', 'toHaveStatus',
   'toHaveEvent', 'toHaveRecordedException', 'toBeChildOf', 'toBeDescendantOf', 'toHaveSelfTimeWithin', 'toMatchBaseline',
+  'toBeOnCriticalPath', 'toMatchTraceTree',
 ] as const
 
 /** The error a tracewright matcher throws when `tracewright/vitest` was not set up. */
