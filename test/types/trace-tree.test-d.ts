@@ -1,7 +1,9 @@
 import { describe, expect, expectTypeOf, test } from 'vitest'
 import { anySpans } from 'tracewright'
 import type { AnySpans, CapturedSpan, CriticalPathSpan, Trace, TreePattern } from 'tracewright'
-import type { MatchTraceTreeOptions } from 'tracewright/matchers'
+import { DEFAULT_SNAPSHOT_ATTRIBUTES, renderTraceSnapshot } from 'tracewright'
+import { traceSerializer, traceSnapshotSerializer } from 'tracewright/matchers'
+import type { MatchTraceTreeOptions, TraceSnapshotSerializer } from 'tracewright/matchers'
 
 declare const trace: Trace
 declare const span: CapturedSpan
@@ -47,5 +49,19 @@ describe('critical path', () => {
     expect(span).not.toBeOnCriticalPath()
     // @ts-expect-error: no argument
     expect(span).toBeOnCriticalPath(10)
+  })
+})
+
+describe('trace snapshots', () => {
+  test('the serializers fit expect.addSnapshotSerializer; the options take attribute keys', () => {
+    expect.addSnapshotSerializer(traceSnapshotSerializer)
+    expect.addSnapshotSerializer(traceSerializer({ attributes: [...DEFAULT_SNAPSHOT_ATTRIBUTES, 'order.id'] }))
+    expectTypeOf(traceSerializer()).toEqualTypeOf<TraceSnapshotSerializer>()
+    expectTypeOf(renderTraceSnapshot(trace, { attributes: ['http.route'] })).toEqualTypeOf<string>()
+    expectTypeOf(DEFAULT_SNAPSHOT_ATTRIBUTES).toEqualTypeOf<readonly string[]>()
+    // @ts-expect-error: attributes is a list of keys
+    traceSerializer({ attributes: 'http.route' })
+    // @ts-expect-error: no such option
+    traceSerializer({ ids: true })
   })
 })
