@@ -9,9 +9,10 @@ import type { Selector, Trace } from '../dist/src/index.js'
 import { toHaveSpan } from '../dist/matchers/index.js'
 import { printTable } from './report.ts'
 
-const SPANS = 10_000
+export const SPANS = 10_000
 
-function buildTrace(): Trace {
+/** The 10,000-span trace every in-memory bench uses: a SERVER root over 99 queries and 99 groups of 99 spans. */
+export function buildTrace(): Trace {
   const store = new TraceStore()
   const provider = new BasicTracerProvider({ spanProcessors: [new StoreSpanProcessor(() => ({ store, resource: { 'service.name': 'bench' } }))] })
   const tracer = provider.getTracer('bench')

@@ -29,6 +29,8 @@ export interface FailureReport {
   readonly marks?: ReadonlyMap<string, SpanMark>
   /** Print the trace's log lines under the tree (default true); off when the details list them. */
   readonly logs?: boolean
+  /** Lines shown instead of the rendered trace (a tree diff), still followed by the trace id. */
+  readonly treeLines?: readonly string[]
 }
 
 /**
@@ -45,7 +47,7 @@ export function formatFailure(state: MatcherState, report: FailureReport): strin
   ]
   if (report.details?.length) lines.push('', ...report.details)
   if (report.trace !== undefined) {
-    lines.push('', renderTrace(report.trace, { ...(report.marks ? { marks: report.marks } : {}), ...(report.logs === false ? { logs: false } : {}) }))
+    lines.push('', ...(report.treeLines ?? [renderTrace(report.trace, { ...(report.marks ? { marks: report.marks } : {}), ...(report.logs === false ? { logs: false } : {}) })]))
     lines.push('', `traceId: ${report.trace.traceId}`)
   }
   return lines.join('\n')

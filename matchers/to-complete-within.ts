@@ -2,6 +2,7 @@ import type { MatcherState, SyncMatcherResult } from 'vitest'
 import { formatMs } from '../src/model/render-trace.js'
 import { isCapturedSpan } from '../src/model/captured-span.js'
 import { Trace } from '../src/select/trace.js'
+import { criticalPathSummary, markCriticalPath } from './critical-path-marks.js'
 import { assertMilliseconds, describeReceived, formatFailure, spanLabel, traceOfSpan } from './failure-message.js'
 
 /**
@@ -27,7 +28,9 @@ export function toCompleteWithin(this: MatcherState, received: unknown, ms: numb
         args: 'ms',
         expected: `the trace to complete within ${formatMs(ms)}`,
         actual: `it took ${formatMs(took)}`,
+        details: criticalPathSummary(received),
         trace: received,
+        marks: markCriticalPath(received),
       }),
       actual: took,
       expected: ms,
@@ -38,6 +41,7 @@ export function toCompleteWithin(this: MatcherState, received: unknown, ms: numb
   }
   const span = received
   const pass = span.durationMs <= ms
+  const trace = traceOfSpan(span)
   return {
     pass,
     message: () => formatFailure(this, {
@@ -46,8 +50,10 @@ export function toCompleteWithin(this: MatcherState, received: unknown, ms: numb
       args: 'ms',
       expected: `${spanLabel(span)} to complete within ${formatMs(ms)}`,
       actual: `it took ${formatMs(span.durationMs)}`,
-      trace: traceOfSpan(span),
-      marks: new Map([[span.spanId, { label: `received · ${formatMs(span.durationMs)} (budget ${formatMs(ms)})` }]]),
+      // The path below the span, not the trace's: it says what this span itself waited for.
+      details: criticalPathSummary(trace, span),
+      trace,
+      marks: markCriticalPath(trace, span, new Map([[span.spanId, { label: `received · ${formatMs(span.durationMs)} (budget ${formatMs(ms)})` }]])),
     }),
     actual: span.durationMs,
     expected: ms,

@@ -1,6 +1,7 @@
 import type { MatcherState, SyncMatcherResult } from 'vitest'
 import { formatMs } from '../src/model/render-trace.js'
 import { selfTimeMs } from '../src/model/trace-tree.js'
+import { criticalPathSummary, markCriticalPath } from './critical-path-marks.js'
 import { assertMilliseconds, assertSpan, formatFailure, spanLabel, traceOfSpan } from './failure-message.js'
 
 /**
@@ -28,8 +29,10 @@ export function toHaveSelfTimeWithin(this: MatcherState, received: unknown, ms: 
       args: 'ms',
       expected: `${spanLabel(span)} to spend at most ${formatMs(ms)} outside its children`,
       actual: `self time ${formatMs(self)} of ${formatMs(span.durationMs)} (${children.length} child span${children.length === 1 ? '' : 's'} cover ${formatMs(span.durationMs - self)})`,
+      // The trace's path, from its entry span: whether this self time is time the request waited for.
+      details: criticalPathSummary(trace),
       trace,
-      marks: new Map([[span.spanId, { label: `received · self ${formatMs(self)}` }]]),
+      marks: markCriticalPath(trace, undefined, new Map([[span.spanId, { label: `received · self ${formatMs(self)}` }]])),
     }),
     actual: self,
     expected: ms,

@@ -9,6 +9,8 @@ import type { LinkAttributes } from './to-have-link.js'
 import type { LogQuery } from './to-have-log.js'
 import type { TimeOrderOptions } from './time-order.js'
 import type { ConnectedOptions } from './to-be-connected.js'
+import type { TreePattern } from '../src/select/tree-pattern.js'
+import type { MatchTraceTreeOptions } from './to-match-trace-tree.js'
 
 /** The matcher signatures tracewright adds to vitest's `expect`. */
 export interface TracewrightMatchers<R = unknown> {
@@ -34,6 +36,8 @@ export interface TracewrightMatchers<R = unknown> {
   toBeChildOf(parent: Selector | CapturedSpan): R
   /** Some ancestor of the span matches `ancestor`. */
   toBeDescendantOf(ancestor: Selector | CapturedSpan): R
+  /** The span is on its trace's critical path (see `trace.criticalPath()`). */
+  toBeOnCriticalPath(): R
   /** The span's time outside its children is at most `ms`. */
   toHaveSelfTimeWithin(ms: number): R
   /** Measured samples match the recorded baseline: same structure, no slower beyond noise. */
@@ -48,6 +52,8 @@ export interface TracewrightMatchers<R = unknown> {
   toRunInParallel(selector: Selector, options?: TimeOrderOptions): R
   /** The trace, or the span, has a log record matching `query` (OTLP logs and trace-stamped output lines). */
   toHaveLog(query: LogQuery): R
+  /** The trace's spans form exactly `tree` (siblings in any order unless `ordered`; `anySpans()` allows others). */
+  toMatchTraceTree(tree: TreePattern, options?: MatchTraceTreeOptions): R
 }
 
 declare module 'vitest' {

@@ -1,5 +1,6 @@
 /**
- * The vitest set-up entry: registers every tracewright matcher. vitest does not show set-up files
+ * The vitest set-up entry: registers every tracewright matcher, and the serializer that stores a
+ * trace as a stable text tree in `toMatchSnapshot()`. vitest does not show set-up files
  * to TypeScript, so the matcher types come in through tsconfig's `"types": ["tracewright/vitest"]`.
  *
  * @example
@@ -11,8 +12,9 @@
  */
 import '../src/node-version.js'
 import { expect } from 'vitest'
-import { tracewrightMatchers } from './index.js'
+import { traceSnapshotSerializer, tracewrightMatchers } from './index.js'
 
 export type { TracewrightMatchers } from './types.js'
 
 expect.extend(tracewrightMatchers)
+expect.addSnapshotSerializer(traceSnapshotSerializer)

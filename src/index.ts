@@ -20,12 +20,14 @@ export type {
 
 export { Trace, traceOf } from './select/trace.js'
 export { selfTimeMs } from './model/trace-tree.js'
-export { criticalPath, criticalTimeMs } from './model/critical-path.js'
-export type { CriticalSegment } from './model/critical-path.js'
+export { criticalPath, criticalPathSpans, criticalTimeMs } from './model/critical-path.js'
+export type { CriticalPathSpan, CriticalSegment } from './model/critical-path.js'
 export type { TraceInit, TraceView } from './model/trace-tree.js'
 export type { LinkedTraces, ResolvedLink, TraceOptions } from './select/trace.js'
 export type { CapturedLog } from './model/captured-log.js'
 export { renderTrace, formatMs } from './model/render-trace.js'
+export { DEFAULT_SNAPSHOT_ATTRIBUTES, renderTraceSnapshot } from './model/trace-snapshot.js'
+export type { TraceSnapshotOptions } from './model/trace-snapshot.js'
 export { findTraceBreaks } from './model/trace-breaks.js'
 export type { TraceBreak } from './model/trace-breaks.js'
 export type { RenderTraceOptions, SpanMark } from './model/render-trace.js'
@@ -60,6 +62,8 @@ export type {
 export { selectSpans, matchesSelector, closestSpans, explainMismatch, describeSelector } from './select/select-spans.js'
 export type { Candidate, Equals, Mismatch } from './select/select-spans.js'
 export { dbQuery } from './select/db-query.js'
+export { anySpans } from './select/tree-pattern.js'
+export type { AnySpans, TreePattern } from './select/tree-pattern.js'
 export type {
   AsymmetricMatcherLike,
   AttributeMatcher,

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { startService } from 'tracewright'
+import { anySpans, startService } from 'tracewright'
 import type { Service } from 'tracewright'
 import { createOrdersApp } from './app.js'
 import { inventoryApp } from './inventory.js'
@@ -47,6 +47,37 @@ describe('GET /orders/:id', () => {
     expect(trace.root).toHaveSelfTimeWithin(1_000)
   })
 
+  test('the whole request, span by span: nothing missing, nothing extra', async () => {
+    const { trace } = await orders.request('GET /orders/42')
+    // The stock calls run in parallel, so their spans may end in any order: children match in any
+    // order unless { ordered: true } is given.
+    const stockCall = (sku: string) => ({
+      name: 'GET',
+      kind: 'CLIENT' as const,
+      attributes: { 'url.full': expect.stringMatching(new RegExp(`/stock/${sku}$`)) },
+      children: [{ name: 'GET /stock/:sku', kind: 'SERVER' as const, service: 'inventory' }],
+    })
+    expect(trace).toMatchTraceTree({
+      name: 'GET /orders/:id',
+      kind: 'SERVER',
+      service: 'orders',
+      children: [{ name: 'SELECT orders' }, { name: 'SELECT items' }, stockCall('KB-01'), stockCall('MS-02'), stockCall('CB-03')],
+    })
+    // The same contract, kept in review as text: a change of shape shows up as a snapshot diff.
+    expect(trace).toMatchSnapshot()
+  })
+
+  test('the request waits for the slowest stock call, and the critical path says so', async () => {
+    const { trace } = await orders.request('GET /orders/42')
+    // The stock calls run in parallel; the response waits for the one that answers last.
+    const slowest = trace.spans({ name: 'GET', kind: 'CLIENT' }).reduce((a, b) => (b.end > a.end ? b : a))
+    expect(slowest).toBeOnCriticalPath()
+    const path = trace.criticalPath()
+    expect(path[0]?.span).toBe(trace.root)
+    // The contributions add up to the entry span's duration: where the time went, span by span.
+    expect(path.reduce((sum, step) => sum + step.contributionMs, 0)).toBeCloseTo(trace.root.durationMs, 6)
+  })
+
   test('a failing downstream call is an error on the client span, not on the request', async () => {
     const { response, trace } = await orders.request('GET /orders/44')
     expect(response.status).toBe(200)
@@ -64,6 +95,9 @@ describe('GET /orders/:id', () => {
     expect(trace).toHaveSpanCount('SELECT orders', 1)
     expect(trace).not.toHaveSpan({ service: 'inventory' })
     expect(trace).not.toHaveSpan('SELECT items')
+    // The exact tree says both at once; anySpans() would allow others beside the lookup.
+    expect(trace).toMatchTraceTree({ name: 'GET /orders/:id', attributes: { 'http.response.status_code': 404 }, children: [{ name: 'SELECT orders' }] })
+    expect(trace).toMatchTraceTree({ name: 'GET /orders/:id', children: [{ name: 'SELECT orders' }, anySpans()] })
   })
 })
 
@@ -75,6 +109,8 @@ describe('POST /orders/:id/audit', () => {
     const audit = await orders.waitForSpan(trace, 'write audit record', { timeoutMs: 2_000 })
     expect(audit).toHaveAttribute('order.id', '42')
     expect(audit).toBeChildOf(trace.root)
+    // It starts after the response: the request never waited for it.
+    expect(audit).not.toBeOnCriticalPath()
   })
 })
 

@@ -9,6 +9,7 @@ export const MATCHER_NAMES = [
   'toBeConnected', 'toFollowTraceConventions', 'toHaveSpan', 'toHaveSpanCount', 'toCompleteWithin', 'toHaveAttribute', 'toHaveStatus',
   'toHaveEvent', 'toHaveRecordedException', 'toBeChildOf', 'toBeDescendantOf', 'toHaveSelfTimeWithin', 'toMatchBaseline',
   'toHaveLink', 'toStartAfter', 'toEndBefore', 'toRunInParallel', 'toHaveLog',
+  'toBeOnCriticalPath', 'toMatchTraceTree',
 ] as const
 
 /** The error a tracewright matcher throws when `tracewright/vitest` was not set up. */

@@ -84,3 +84,40 @@ function walk(tree: TraceView, span: CapturedSpan, until: bigint, out: CriticalS
 function push(out: CriticalSegment[], span: CapturedSpan, start: bigint, end: bigint): void {
   if (end > start) out.push({ span, start, end, durationMs: Number(end - start) / 1e6 })
 }
+
+/** One span of a trace's critical path and the time it contributed to it. */
+export interface CriticalPathSpan {
+  readonly span: CapturedSpan
+  /**
+   * The span's own time on the path, in ms: the stretches where the trace waited for this span and
+   * not for one of its children. 0 for a span that is on the chain only because a child on it
+   * covers all of its time (a CLIENT span whose SERVER span is the whole wait).
+   */
+  readonly contributionMs: number
+}
+
+/**
+ * The spans on the critical path below `root` (the trace's entry span by default), each once, in
+ * start order (an ancestor before its descendants), with their contributions, which add up to
+ * `root`'s duration. A span with a segment on the path carries the whole chain of its ancestors up
+ * to `root`: the path runs through them to reach it.
+ *
+ * @example
+ * ```ts
+ * for (const { span, contributionMs } of criticalPathSpans(tree)) console.log(span.name, contributionMs)
+ * ```
+ */
+export function criticalPathSpans(tree: TraceView, root: CapturedSpan | undefined = tree.roots[0]): CriticalPathSpan[] {
+  if (root === undefined) return []
+  const ownMs = criticalTimeMs(criticalPath(tree, root))
+  const onPath = new Set<string>()
+  for (const span of ownMs.keys()) {
+    // Climb to `root` (or to a span already known to be on the path); parents are in the tree.
+    for (let s: CapturedSpan | undefined = span; s !== undefined && !onPath.has(s.spanId); s = s === root ? undefined : tree.parent(s)) {
+      onPath.add(s.spanId)
+    }
+  }
+  return tree.spans()
+    .filter((span) => onPath.has(span.spanId))
+    .map((span) => ({ span, contributionMs: ownMs.get(span) ?? 0 }))
+}

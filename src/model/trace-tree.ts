@@ -91,7 +91,7 @@ export class TraceTree implements TraceView {
 
   /** Direct children of `span`, in start order. */
   children(span: CapturedSpan): readonly CapturedSpan[] {
-    return this.#indexed.children.get(span.spanId) ?? []
+    return this.#indexed.children.get(span.spanId) ?? NO_CHILDREN
   }
 
   /** Every span below `span`, depth first. */
@@ -146,6 +146,9 @@ export function selfTimeMs(span: CapturedSpan, children: readonly CapturedSpan[]
   const total = span.end - span.start
   return total > covered ? Number(total - covered) / 1e6 : 0
 }
+
+// Most spans are leaves; walking a large trace should not allocate an empty array for each.
+const NO_CHILDREN: readonly CapturedSpan[] = Object.freeze([])
 
 interface TraceIndex {
   readonly sorted: readonly CapturedSpan[]

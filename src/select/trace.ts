@@ -1,5 +1,7 @@
 import type { CapturedLog } from '../model/captured-log.js'
 import type { CapturedSpan } from '../model/captured-span.js'
+import { criticalPathSpans } from '../model/critical-path.js'
+import type { CriticalPathSpan } from '../model/critical-path.js'
 import { renderTrace } from '../model/render-trace.js'
 import { selfTimeMs, TraceTree } from '../model/trace-tree.js'
 import type { TraceInit, TraceView } from '../model/trace-tree.js'
@@ -49,6 +51,7 @@ export class Trace implements TraceView {
 
   readonly #tree: TraceTree
   readonly #linked: LinkedTraces | undefined
+  #criticalPath: readonly CriticalPathSpan[] | undefined
 
   static {
     provideTreeReader((trace) => trace.#tree, (trace) => trace.#linked)
@@ -186,6 +189,34 @@ export class Trace implements TraceView {
   /** Time of `span` not covered by any of its children, in milliseconds. */
   selfTimeMs(span: CapturedSpan): number {
     return selfTimeMs(span, this.#tree.children(span))
+  }
+
+  /**
+   * The critical path: the chain of spans that decided when `from` (the entry span when omitted)
+   * finished, in start order, each with the ms it contributed. Contributions add up to the
+   * duration of `from`; spans running in parallel off the path are absent, since making them
+   * faster would not make the request faster.
+   *
+   * @example
+   * ```ts
+   * for (const { span, contributionMs } of trace.criticalPath()) console.log(span.name, contributionMs)
+   * // GET /orders/:id 3.1 · GET 0 · GET /stock/:sku 11.0 · …
+   * ```
+   */
+  criticalPath(from?: CapturedSpan): readonly CriticalPathSpan[] {
+    if (from !== undefined) {
+      if (from.traceId !== this.traceId || this.#tree.spanById(from.spanId) === undefined) {
+        throw new SpanLookupError(`Failed to compute the critical path from span ${from.spanId} ("${from.name}"): it is not part of trace ${this.traceId}. Please pass a span of this trace, e.g. trace.span(selector).`)
+      }
+      return this.#ownSteps(criticalPathSpans(this.#tree, from))
+    }
+    this.#criticalPath ??= criticalPathSpans(this.#tree)
+    return this.#ownSteps(this.#criticalPath)
+  }
+
+  #ownSteps(steps: readonly CriticalPathSpan[]): readonly CriticalPathSpan[] {
+    for (const step of steps) traceOfSpan.set(step.span, this)
+    return steps
   }
 
   /** The trace as an indented text tree: name, kind, service, duration, status; errors marked. */

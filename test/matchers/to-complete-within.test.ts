@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest'
 import { buildTrace, ordersTrace } from '../fixtures/build-trace.js'
+import { checkoutTrace } from '../fixtures/checkout-trace.js'
 import { failureOf } from '../fixtures/failure-message.js'
 
 const trace = ordersTrace()
@@ -24,6 +25,25 @@ describe('toCompleteWithin', () => {
 
   test('fails on a span over budget, marking it with its duration and the budget', () => {
     expect(failureOf(() => expect(trace.span('GET')).toCompleteWithin(10))).toMatchSnapshot()
+  })
+
+  test('the failure marks the critical path: the spans the request waited for, with their share, and not the parallel ones', () => {
+    const checkout = checkoutTrace()
+    const message = failureOf(() => expect(checkout).toCompleteWithin(50))
+    expect(message).toContain('Critical path (marked below): 6 spans; most time in "GET /stock/:sku" 54.0 ms, "POST /charge" 19.0 ms, "POST /checkout" 11.0 ms.')
+    expect(message).toContain('POST /checkout  SERVER  orders  100.0 ms  ◀ critical path 11.0 ms')
+    expect(message).toMatch(/├─ GET  CLIENT  orders  58\.0 ms  ◀ critical path 4\.00 ms\n│  └─ GET \/stock\/:sku  SERVER  inventory  54\.0 ms  ◀ critical path 54\.0 ms/)
+    // Stock A ran beside the slower stock B: not marked.
+    expect(message).toMatch(/├─ GET  CLIENT  orders  28\.0 ms\n│  └─ GET \/stock\/:sku  SERVER  inventory  24\.0 ms\n/)
+    expect(message).toContain('├─ audit publish  PRODUCER  orders  5.00 ms\n')
+  })
+
+  test('on a span, the marked path is the one inside that span', () => {
+    const checkout = checkoutTrace()
+    const message = failureOf(() => expect(checkout.span('POST')).toCompleteWithin(10))
+    expect(message).toContain('└─ POST  CLIENT  orders  23.0 ms  ◀ received · 23.0 ms (budget 10.0 ms) · critical path 4.00 ms')
+    expect(message).toContain('└─ POST /charge  SERVER  payments  19.0 ms  ◀ critical path 19.0 ms')
+    expect(message).not.toContain('SELECT cart  CLIENT  orders  8.00 ms  ◀')
   })
 
   test('.not passes when over budget and fails when within', () => {

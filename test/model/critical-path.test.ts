@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest'
-import { criticalPath, criticalTimeMs } from '../../src/model/critical-path.js'
+import { criticalPath, criticalPathSpans, criticalTimeMs } from '../../src/model/critical-path.js'
 import { TraceTree } from '../../src/model/trace-tree.js'
 import { treeOf } from '../../src/select/trace-trees.js'
 import { buildTrace } from '../fixtures/build-trace.js'
@@ -51,5 +51,39 @@ describe('criticalPath', () => {
 
   test('an empty tree has no path', () => {
     expect(criticalPath(new TraceTree([]))).toEqual([])
+  })
+})
+
+describe('criticalPathSpans', () => {
+  const steps = (root: SpanSpec): [string, number][] =>
+    criticalPathSpans(treeOf(buildTrace(root))).map((s) => [s.span.name, Math.round(s.contributionMs * 1000) / 1000])
+
+  test('each span on the path once, in start order, with its summed contribution', () => {
+    expect(steps({ name: 'GET', startMs: 0, endMs: 100, children: [
+      { name: 'a', startMs: 10, endMs: 30 },
+      { name: 'b', startMs: 40, endMs: 90 },
+    ] })).toEqual([['GET', 30], ['a', 20], ['b', 50]])
+  })
+
+  test('a span whose child covers all its time is on the chain with 0 ms; parallel siblings are not', () => {
+    expect(steps({ name: 'GET', startMs: 0, endMs: 100, children: [
+      { name: 'client', kind: 'CLIENT', startMs: 10, endMs: 90, children: [{ name: 'server', kind: 'SERVER', startMs: 10, endMs: 90 }] },
+      { name: 'parallel cache read', startMs: 10, endMs: 50 },
+    ] })).toEqual([['GET', 20], ['client', 0], ['server', 80]])
+  })
+
+  test('from a span below the root: only its subtree, adding up to its duration', () => {
+    const tree = treeOf(buildTrace({ name: 'GET', startMs: 0, endMs: 100, children: [
+      { name: 'a', startMs: 10, endMs: 60, children: [{ name: 'a1', startMs: 20, endMs: 30 }] },
+      { name: 'b', startMs: 60, endMs: 90 },
+    ] }))
+    const a = tree.spans().find((s) => s.name === 'a')
+    const found = criticalPathSpans(tree, a)
+    expect(found.map((s) => [s.span.name, s.contributionMs])).toEqual([['a', 40], ['a1', 10]])
+    expect(found.reduce((sum, s) => sum + s.contributionMs, 0)).toBeCloseTo(a?.durationMs ?? 0, 6)
+  })
+
+  test('an empty tree has no path', () => {
+    expect(criticalPathSpans(new TraceTree([]))).toEqual([])
   })
 })

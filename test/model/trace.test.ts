@@ -16,6 +16,7 @@ import {
   ordersTrace,
   SDK_RESOURCE,
 } from '../fixtures/build-trace.js'
+import { checkoutTrace } from '../fixtures/checkout-trace.js'
 import { errorOf } from '../fixtures/failure-message.js'
 
 const trace = ordersTrace()
@@ -157,6 +158,47 @@ describe('durations and self time', () => {
     expect(t.selfTimeMs(t.root)).toBe(8)
     expect(selfTimeMs(t.root, t.children(t.root))).toBe(8)
     expect(selfTimeMs(t.root, [])).toBe(10)
+  })
+})
+
+describe('criticalPath()', () => {
+  const checkout = checkoutTrace()
+  const steps = (path: ReturnType<Trace['criticalPath']>): [string, string, number][] =>
+    path.map((s) => [s.span.name, s.span.spanId, Math.round(s.contributionMs * 1000) / 1000])
+
+  test('the chain the entry span waited for, in start order, contributions adding up to its duration', () => {
+    const path = checkout.criticalPath()
+    expect(steps(path)).toEqual([
+      ['POST /checkout', fixtureSpanId(1), 11],
+      ['SELECT cart', fixtureSpanId(2), 8],
+      ['GET', fixtureSpanId(5), 4],
+      ['GET /stock/:sku', fixtureSpanId(6), 54],
+      ['POST', fixtureSpanId(8), 4],
+      ['POST /charge', fixtureSpanId(9), 19],
+    ])
+    expect(path.reduce((sum, s) => sum + s.contributionMs, 0)).toBeCloseTo(checkout.root.durationMs, 9)
+  })
+
+  test('spans on the path remember their trace, like every span a trace hands out', () => {
+    const bare = checkoutTrace()
+    const first = bare.criticalPath()[1]?.span as CapturedSpan
+    expect(traceOf(first)).toBe(bare)
+  })
+
+  test('from a span: the path inside that span only', () => {
+    const slow = checkout.span({ kind: 'CLIENT', attributes: { 'url.full': 'http://inventory/stock/B' } })
+    expect(steps(checkout.criticalPath(slow))).toEqual([['GET', fixtureSpanId(5), 4], ['GET /stock/:sku', fixtureSpanId(6), 54]])
+  })
+
+  test('from a span of another trace: a SpanLookupError that says so', () => {
+    const other = buildTrace({ name: 'GET /orders/:id', startMs: 0, endMs: 5 }, { traceNumber: 2 })
+    const error = errorOf(() => checkout.criticalPath(other.root))
+    expect(error).toBeInstanceOf(SpanLookupError)
+    expect(error.message).toBe(`Failed to compute the critical path from span ${fixtureSpanId(1)} ("GET /orders/:id"): it is not part of trace ${checkout.traceId}. Please pass a span of this trace, e.g. trace.span(selector).`)
+  })
+
+  test('an empty trace has an empty path', () => {
+    expect(new Trace([]).criticalPath()).toEqual([])
   })
 })
 

@@ -129,6 +129,7 @@ describe('span matchers', () => {
       | 'toHaveRecordedException'
       | 'toBeChildOf'
       | 'toBeDescendantOf'
+      | 'toBeOnCriticalPath'
       | 'toHaveSelfTimeWithin'
       | 'toMatchBaseline'
       | 'toHaveLink'
@@ -136,6 +137,7 @@ describe('span matchers', () => {
       | 'toEndBefore'
       | 'toRunInParallel'
       | 'toHaveLog'
+      | 'toMatchTraceTree'
     >()
   })
 })
