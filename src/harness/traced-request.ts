@@ -6,6 +6,8 @@ import type { SettleInfo, SettleOptions } from '../collector/settle.js'
 import type { Trace } from '../select/trace.js'
 import { ServiceError, UsageError } from '../errors.js'
 import type { ClientContext } from './client-context.js'
+import type { TracedClientOptions } from './client.js'
+import type { WaitBudget } from './test-deadline.js'
 import { msOption } from './ms-option.js'
 import type { RequestOptions, RequestSpec, TracedHttpResponse, TracedResponse } from './types.js'
 
@@ -81,6 +83,7 @@ async function settle(ctx: ClientContext, traceId: string, spanId: string, settl
     ...(options.missingParentGraceMs === undefined ? {} : { missingParentGraceMs: options.missingParentGraceMs }),
     ...(options.awaitChildrenOf === undefined ? {} : { awaitChildrenOf: options.awaitChildrenOf }),
   }
+  if (options.pull !== undefined) return settlePulled(ctx, traceId, spanId, waited)
   let info: SettleInfo | undefined
   const responded = late === undefined ? 0 : performance.now()
   const settled = settleTrace(store, traceId, late === undefined ? settleOptions : {
@@ -96,6 +99,20 @@ async function settle(ctx: ClientContext, traceId: string, spanId: string, settl
   if (hitAfter) throw hitAfter
   if (late !== undefined && info !== undefined) late.handedOut(trace, info, performance.now() - responded)
   return trace
+}
+
+/** Pull mode: the trace is read from the backend until complete (PulledTraces.settle). */
+async function settlePulled(ctx: ClientContext, traceId: string, spanId: string, waited: WaitBudget): Promise<Trace> {
+  const { options } = ctx
+  const pull = options.pull as NonNullable<TracedClientOptions['pull']>
+  return pull.traces.settle(traceId, {
+    harnessSpanId: spanId,
+    timeoutMs: waited.ms,
+    quietWindow: pull.quietWindow,
+    ...(options.awaitChildrenOf === undefined ? {} : { awaitChildrenOf: options.awaitChildrenOf }),
+  }).catch((error: unknown) => {
+    throw ctx.explain(error, traceId, waited)
+  })
 }
 
 const REQUEST_LINE = /^([A-Za-z]+)\s+(\/\S*)$/

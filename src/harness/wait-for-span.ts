@@ -34,6 +34,8 @@ export function waitForSpan(ctx: ClientContext, trace: Trace, selector: Selector
   const hit = store.limitError(trace.traceId)
   if (hit) return Promise.reject(hit)
   return new Promise((resolve, reject) => {
+    // Pull mode: nothing arrives unless asked for, so the backend is queried while the test waits.
+    const unfollow = ctx.options.pull?.traces.follow(trace.traceId, timeoutMs)
     const unwatch = store.watch(trace.traceId, (event) => {
       if (event.type === 'limit') {
         cleanup()
@@ -58,6 +60,7 @@ export function waitForSpan(ctx: ClientContext, trace: Trace, selector: Selector
       ), trace.traceId, waited))
     }, timeoutMs)
     const cleanup = (): void => {
+      unfollow?.()
       unwatch()
       clearTimeout(timer)
     }
