@@ -3,6 +3,7 @@ import { TraceTimeoutError } from '../errors.js'
 import type { CapturedSpan } from '../model/captured-span.js'
 import type { Trace } from '../select/trace.js'
 import type { QuietWindow } from './quiet-window.js'
+import type { SettleInfo, SettleOptions } from './settle.js'
 import type { TraceSource } from './trace-source.js'
 import type { TraceStore } from './trace-store.js'
 
@@ -16,6 +17,8 @@ export interface PullSettleOptions {
   readonly quietWindow: QuietWindow
   /** Spans that must have a child before the trace counts as settled (calls answered by a known service). */
   readonly awaitChildrenOf?: (span: CapturedSpan) => boolean
+  /** Told how the trace was settled (always by the quiet rule), as {@link SettleOptions.onSettled}. */
+  readonly onSettled?: (info: SettleInfo) => void
 }
 
 /** First wait between two queries of one trace, ms; each later one doubles, up to {@link MAX_DELAY_MS}. */
@@ -74,6 +77,7 @@ export class PulledTraces {
       if (missing.complete && lastChange !== undefined && now - lastChange >= window) {
         options.quietWindow.observe(lastChange - (entryAt ?? lastChange))
         this.#store.markHandedOut(traceId)
+        options.onSettled?.({ rule: 'quiet', quietMs: window })
         return this.#store.trace(traceId)
       }
       if (now >= deadline) throw this.#timeout(traceId, options, { queries, lastError, elapsedMs: now - started })

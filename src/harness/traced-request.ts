@@ -6,6 +6,7 @@ import type { SettleInfo, SettleOptions } from '../collector/settle.js'
 import type { Trace } from '../select/trace.js'
 import { ServiceError, UsageError } from '../errors.js'
 import type { ClientContext } from './client-context.js'
+import { recordSettle } from './settle-report.js'
 import type { TracedClientOptions } from './client.js'
 import type { WaitBudget } from './test-deadline.js'
 import { msOption } from './ms-option.js'
@@ -105,14 +106,20 @@ async function settle(ctx: ClientContext, traceId: string, spanId: string, settl
 async function settlePulled(ctx: ClientContext, traceId: string, spanId: string, waited: WaitBudget): Promise<Trace> {
   const { options } = ctx
   const pull = options.pull as NonNullable<TracedClientOptions['pull']>
-  return pull.traces.settle(traceId, {
+  const responded = performance.now()
+  let info: SettleInfo | undefined
+  const trace = await pull.traces.settle(traceId, {
     harnessSpanId: spanId,
     timeoutMs: waited.ms,
     quietWindow: pull.quietWindow,
+    onSettled: (settledBy) => { info = settledBy },
     ...(options.awaitChildrenOf === undefined ? {} : { awaitChildrenOf: options.awaitChildrenOf }),
   }).catch((error: unknown) => {
     throw ctx.explain(error, traceId, waited)
   })
+  // settleReport(trace) gives the rule, the window and the time, as for a pushed trace.
+  if (info !== undefined) recordSettle(trace, info, performance.now() - responded)
+  return trace
 }
 
 const REQUEST_LINE = /^([A-Za-z]+)\s+(\/\S*)$/

@@ -13,6 +13,7 @@ import type { Collector, Service, Trace } from 'tracewright'
 import { goExample } from '../../examples/go/service.js'
 import { createOrdersDatabase } from '../../examples/polyglot/database.js'
 import type { OrdersDatabase } from '../../examples/polyglot/database.js'
+import './tools.js'
 import { startDeployedService, startJaeger, startOtelCollector } from './engines.js'
 import type { RunningCollector, RunningJaeger, RunningService } from './engines.js'
 

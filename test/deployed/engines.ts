@@ -8,10 +8,33 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { findFreePort } from '../../src/harness/free-port.js'
-import { spawnService } from '../../src/harness/spawn-service.js'
-import type { SpawnedService } from '../../src/harness/spawn-service.js'
-import { stopSpawned } from '../../src/harness/stop-spawned.js'
+import type { findFreePort as FindFreePort } from '../../src/harness/free-port.js'
+import type { spawnService, SpawnedService } from '../../src/harness/spawn-service.js'
+import type { stopSpawned } from '../../src/harness/stop-spawned.js'
+
+/**
+ * The harness's process tools, passed in: the tests give the sources' (test/deployed/tools.ts),
+ * the benchmark the build's, since Node alone cannot load the sources' `.js` specifiers.
+ */
+export interface ProcessTools {
+  readonly spawnService: typeof spawnService
+  readonly stopSpawned: typeof stopSpawned
+  readonly findFreePort: typeof FindFreePort
+}
+
+let tools: ProcessTools | undefined
+
+/** Sets the process tools every start below uses. */
+export function useProcessTools(given: ProcessTools): void {
+  tools = given
+}
+
+function processTools(): ProcessTools {
+  if (tools === undefined) throw new Error('Failed to start an engine: call useProcessTools() first (test/deployed/tools.ts does).')
+  return tools
+}
+
+const findFreePort = (): Promise<number> => processTools().findFreePort()
 
 const deploy = fileURLToPath(new URL('../../deploy/', import.meta.url))
 
@@ -34,12 +57,12 @@ export interface RunningEngine {
 
 /** Starts `file` under the reaper and waits until every port in `ports` accepts connections. */
 async function startEngine(name: string, file: string, args: string[], env: Record<string, string>, ports: number[], cleanup?: () => void): Promise<RunningEngine> {
-  const spawned = spawnService({ file, args, env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env } })
+  const spawned = processTools().spawnService({ file, args, env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env } })
   spawned.stdout.attach(spawned.reaper.stdout, () => {})
   spawned.stderr.attach(spawned.reaper.stderr, () => {})
   const output = (): string => [spawned.stderr.format('stderr'), spawned.stdout.format('stdout')].filter(Boolean).join('\n')
   let stopping: Promise<void> | undefined
-  const stop = (): Promise<void> => (stopping ??= stopSpawned(spawned, 3_000).finally(() => cleanup?.()))
+  const stop = (): Promise<void> => (stopping ??= processTools().stopSpawned(spawned, 3_000).finally(() => cleanup?.()))
   const deadline = Date.now() + 60_000
   for (const port of ports) {
     while (!(await accepts(port))) {
