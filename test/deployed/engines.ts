@@ -8,28 +8,46 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { findFreePort as FindFreePort } from '../../src/harness/free-port.js'
-import type { spawnService, SpawnedService } from '../../src/harness/spawn-service.js'
-import type { stopSpawned } from '../../src/harness/stop-spawned.js'
+import type { ChildProcess } from 'node:child_process'
+import type { Readable } from 'node:stream'
+
+/** What the engines use of a process the harness spawned (its `SpawnedService`). */
+export interface SpawnedLike {
+  readonly reaper: ChildProcess
+  readonly stdout: { attach(stream: Readable | null, onLine: (line: string) => void): void; format(label: string): string }
+  readonly stderr: { attach(stream: Readable | null, onLine: (line: string) => void): void; format(label: string): string }
+  readonly exit: { info(): string | undefined }
+}
 
 /**
  * The harness's process tools, passed in: the tests give the sources' (test/deployed/tools.ts),
  * the benchmark the build's, since Node alone cannot load the sources' `.js` specifiers.
  */
-export interface ProcessTools {
-  readonly spawnService: typeof spawnService
-  readonly stopSpawned: typeof stopSpawned
-  readonly findFreePort: typeof FindFreePort
+export interface ProcessTools<S extends SpawnedLike> {
+  spawnService(command: { file: string; args: readonly string[]; env: Readonly<Record<string, string>> }): S
+  stopSpawned(spawned: S, graceMs: number): Promise<void>
+  findFreePort(): Promise<number>
 }
 
-let tools: ProcessTools | undefined
+interface Tools {
+  spawn(command: { file: string; args: readonly string[]; env: Readonly<Record<string, string>> }): { spawned: SpawnedLike; stop(graceMs: number): Promise<void> }
+  findFreePort(): Promise<number>
+}
+
+let tools: Tools | undefined
 
 /** Sets the process tools every start below uses. */
-export function useProcessTools(given: ProcessTools): void {
-  tools = given
+export function useProcessTools<S extends SpawnedLike>(given: ProcessTools<S>): void {
+  tools = {
+    spawn: (command) => {
+      const spawned = given.spawnService(command)
+      return { spawned, stop: (graceMs) => given.stopSpawned(spawned, graceMs) }
+    },
+    findFreePort: () => given.findFreePort(),
+  }
 }
 
-function processTools(): ProcessTools {
+function processTools(): Tools {
   if (tools === undefined) throw new Error('Failed to start an engine: call useProcessTools() first (test/deployed/tools.ts does).')
   return tools
 }
@@ -49,7 +67,7 @@ export function enginePath(engine: 'collector' | 'jaeger'): string {
 
 /** A process the test started, with its ports and a stop. */
 export interface RunningEngine {
-  readonly spawned: SpawnedService
+  readonly spawned: SpawnedLike
   /** The process's last output lines, for messages. */
   output(): string
   stop(): Promise<void>
@@ -57,12 +75,12 @@ export interface RunningEngine {
 
 /** Starts `file` under the reaper and waits until every port in `ports` accepts connections. */
 async function startEngine(name: string, file: string, args: string[], env: Record<string, string>, ports: number[], cleanup?: () => void): Promise<RunningEngine> {
-  const spawned = processTools().spawnService({ file, args, env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env } })
+  const { spawned, stop: stopProcess } = processTools().spawn({ file, args, env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env } })
   spawned.stdout.attach(spawned.reaper.stdout, () => {})
   spawned.stderr.attach(spawned.reaper.stderr, () => {})
   const output = (): string => [spawned.stderr.format('stderr'), spawned.stdout.format('stdout')].filter(Boolean).join('\n')
   let stopping: Promise<void> | undefined
-  const stop = (): Promise<void> => (stopping ??= processTools().stopSpawned(spawned, 3_000).finally(() => cleanup?.()))
+  const stop = (): Promise<void> => (stopping ??= stopProcess(3_000).finally(() => cleanup?.()))
   const deadline = Date.now() + 60_000
   for (const port of ports) {
     while (!(await accepts(port))) {
