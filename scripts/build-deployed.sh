@@ -13,23 +13,19 @@
 # A failed build records why in .build/error, where the tests read it. Exit code 0 when every
 # requested engine built, 1 otherwise.
 set -uo pipefail
-cd "$(dirname "$0")/../deploy"
+scripts=$(cd "$(dirname "$0")" && pwd)
+cd "$scripts/../deploy"
 export GOTOOLCHAIN=local GOFLAGS=-mod=readonly
 failed=0
 
-fresh() { [[ -f "$1/.build/stamp" && -x "$1/.build/$2" && "$(cat "$1/.build/stamp")" == "$3" ]]; }
-inputs() { (cd "$1" && cat $2 | sha256sum | cut -d' ' -f1); }
-missing() {
-  mkdir -p "$1/.build" && rm -f "$1/.build/stamp" && echo "$2" > "$1/.build/error"
-  echo "build-deployed: $1: $2" >&2
-  failed=1
-}
+label=build-deployed
+. "$scripts/build-stamps.sh"
 
 # $1 folder, $2 binary name, $3 package to build, $4 input files.
 build() {
   command -v go >/dev/null || { missing "$1" 'the go command is not on PATH. Please install Go 1.26 or newer.'; return; }
   local stamp; stamp=$(inputs "$1" "$4")
-  fresh "$1" "$2" "$stamp" && return
+  [[ -x "$1/.build/$2" ]] && fresh "$1" "$stamp" && return
   mkdir -p "$1/.build" && rm -f "$1/.build/error" \
     && (cd "$1" && go build -trimpath -o ".build/$2.tmp" "$3" && mv ".build/$2.tmp" ".build/$2") \
     && echo "$stamp" > "$1/.build/stamp" || missing "$1" "go build failed (see above). Please check that the Go module proxy is reachable."

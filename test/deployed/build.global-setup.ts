@@ -2,19 +2,12 @@
 // Jaeger, scripts/build-deployed.sh) once before any test runs, so a cold build's minutes count
 // against no test's timeout; when nothing changed it takes a second. A failed build does not stop
 // the run: the deployed tests fail with the reason the script recorded (enginePath in engines.ts).
-import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
+import { runBuildScript } from '../../examples/polyglot/build.global-setup.js'
 
 const script = fileURLToPath(new URL('../../scripts/build-deployed.sh', import.meta.url))
 
 export default async function buildEngines(): Promise<void> {
   if (process.env['TRACEWRIGHT_SKIP_DEPLOY_BUILD'] === '1') return
-  await new Promise<void>((resolve) => {
-    const child = spawn('bash', [script], { stdio: ['ignore', 'inherit', 'inherit'] })
-    child.once('error', (error) => {
-      console.error(`Failed to run ${script}: ${error.message}. The deployed-system tests will fail with what is missing.`)
-      resolve()
-    })
-    child.once('exit', () => resolve())
-  })
+  await runBuildScript(script, 'The deployed-system tests will fail with what is missing.')
 }
