@@ -53,10 +53,23 @@ afterAll(async () => {
   await db?.teardown()
 }, 30_000)
 
+/** Posts OTLP/JSON spans of service "orders" straight to Jaeger's OTLP/HTTP receiver; resolves with the status. */
+async function sendToJaeger(spans: readonly object[]): Promise<number> {
+  const sent = await fetch(`${jaeger.otlpHttp}/v1/traces`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ resourceSpans: [{
+      resource: { attributes: [{ key: 'service.name', value: { stringValue: 'orders' } }] },
+      scopeSpans: [{ scope: { name: 'manual' }, spans }],
+    }] }),
+  })
+  return sent.status
+}
+
 /** The contract both ways of reading the trace must show: Go's SERVER, its call, Node's SERVER under it. */
 function expectQuoteTrace(trace: Trace): void {
   expect(trace).toBeConnected()
-  expect(trace.spans({ kind: 'SERVER' }).map((span) => span.resource['service.name'])).toEqual(['orders-go', 'prices-node'])
+  expect(trace.spans({ kind: 'SERVER' }).map((span) => span.resource['service.name']).sort()).toEqual(['orders-go', 'prices-node'])
   expect(trace).toHaveSpan({ kind: 'CLIENT', service: 'orders-go' })
   expect(trace.span({ kind: 'SERVER', service: 'prices-node' })).toBeDescendantOf({ kind: 'SERVER', service: 'orders-go' })
 }
@@ -94,6 +107,21 @@ describe('pulled: the spec reads the trace from Jaeger by its id', () => {
     expectQuoteTrace(trace)
   }, 40_000)
 
+  test('waitForSpan keeps querying Jaeger for a span that is stored after the trace was handed out', async () => {
+    const svc = await attachService({ url: orders.url, name: 'orders-go', traces: jaegerTraces({ url: jaeger.queryUrl }) })
+    attached.push(svc)
+    const { trace } = await svc.request('GET /quote/KB-01')
+    const entry = trace.root
+    expect(entry).toBeDefined()
+    // Background work of the request, stored in Jaeger a while after the test got the trace.
+    setTimeout(() => void sendToJaeger([{
+      traceId: trace.traceId, spanId: 'eeeeeeeeeeeeeeee', parentSpanId: entry?.spanId, name: 'send receipt', kind: 1,
+      startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000005000000',
+    }]), 300)
+    const late = await svc.waitForSpan(trace, { name: 'send receipt' }, { timeoutMs: 10_000 })
+    expect(late.parentSpanId).toBe(entry?.spanId)
+  }, 40_000)
+
   test('an error at the far end shows in the pulled trace', async () => {
     const svc = await attachService({ url: orders.url, name: 'orders-go', traces: jaegerTraces({ url: jaeger.queryUrl }) })
     attached.push(svc)
@@ -111,15 +139,7 @@ describe('a pulled trace that never completes', () => {
       traceId, spanId, parentSpanId, name, kind: 2, startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000005000000',
     })
     // Straight into Jaeger: the entry span, and a query whose parent (a span that was dropped) never comes.
-    const sent = await fetch(`${jaeger.otlpHttp}/v1/traces`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ resourceSpans: [{
-        resource: { attributes: [{ key: 'service.name', value: { stringValue: 'orders' } }] },
-        scopeSpans: [{ scope: { name: 'manual' }, spans: [span('bbbbbbbbbbbbbbbb', harnessSpanId, 'GET /orders'), span('cccccccccccccccc', 'dddddddddddddddd', 'SELECT orders')] }],
-      }] }),
-    })
-    expect(sent.status).toBe(200)
+    expect(await sendToJaeger([span('bbbbbbbbbbbbbbbb', harnessSpanId, 'GET /orders'), span('cccccccccccccccc', 'dddddddddddddddd', 'SELECT orders')])).toBe(200)
     const store = new TraceStore()
     store.begin(traceId)
     const pulled = new PulledTraces(jaegerTraces({ url: jaeger.queryUrl }), store)
