@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises'
-import { TraceTimeoutError } from '../errors.js'
+import { ServiceError, TraceTimeoutError } from '../errors.js'
 import type { CapturedSpan } from '../model/captured-span.js'
 import type { Trace } from '../select/trace.js'
 import type { QuietWindow } from './quiet-window.js'
@@ -85,7 +85,7 @@ export class PulledTraces {
       const wait = missing.complete && lastChange !== undefined ? Math.max(1, lastChange + window - now) : delay
       delay = Math.min(MAX_DELAY_MS, delay * 2)
       await sleep(Math.min(wait, Math.max(1, deadline - now)), undefined, { signal: this.#stopped.signal }).catch(() => {})
-      if (this.#stopped.signal.aborted) throw new TraceTimeoutError(`Failed to settle trace ${traceId}: the service was stopped while its trace was being read from ${this.#source.url}.`)
+      if (this.#stopped.signal.aborted) throw new ServiceError(`Failed to settle trace ${traceId}: the service was stopped while its trace was being read from ${this.#source.url}. Please stop it after its requests have resolved.`)
     }
   }
 
