@@ -77,6 +77,7 @@ async function settle(ctx: ClientContext, traceId: string, spanId: string, settl
   // The running test's timeout is read through vitest's hooks: wait for them on a first request.
   await ctx.tests.ready()
   const waited = ctx.tests.budget(settleTimeoutMs)
+  if (options.pull !== undefined) return settlePulled(ctx, options.pull, { traceId, spanId, waited })
   const settleOptions: SettleOptions = {
     harnessSpanId: spanId,
     quietMs: options.quietMs,
@@ -84,7 +85,6 @@ async function settle(ctx: ClientContext, traceId: string, spanId: string, settl
     ...(options.missingParentGraceMs === undefined ? {} : { missingParentGraceMs: options.missingParentGraceMs }),
     ...(options.awaitChildrenOf === undefined ? {} : { awaitChildrenOf: options.awaitChildrenOf }),
   }
-  if (options.pull !== undefined) return settlePulled(ctx, traceId, spanId, waited)
   let info: SettleInfo | undefined
   const responded = late === undefined ? 0 : performance.now()
   const settled = settleTrace(store, traceId, late === undefined ? settleOptions : {
@@ -103,9 +103,9 @@ async function settle(ctx: ClientContext, traceId: string, spanId: string, settl
 }
 
 /** Pull mode: the trace is read from the backend until complete (PulledTraces.settle). */
-async function settlePulled(ctx: ClientContext, traceId: string, spanId: string, waited: WaitBudget): Promise<Trace> {
+async function settlePulled(ctx: ClientContext, pull: NonNullable<TracedClientOptions['pull']>, at: { traceId: string; spanId: string; waited: WaitBudget }): Promise<Trace> {
   const { options } = ctx
-  const pull = options.pull as NonNullable<TracedClientOptions['pull']>
+  const { traceId, spanId, waited } = at
   const responded = performance.now()
   let info: SettleInfo | undefined
   const trace = await pull.traces.settle(traceId, {
