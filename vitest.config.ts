@@ -16,8 +16,9 @@ export default defineConfig({
   },
   test: {
     setupFiles: [here('./matchers/vitest.ts')],
-    // Builds examples/go, python and java once, outside every test's timeout.
-    globalSetup: [here('./examples/polyglot/build.global-setup.ts')],
+    // Builds examples/go, python and java, and the deployed tests' Collector and Jaeger, once,
+    // outside every test's timeout.
+    globalSetup: [here('./examples/polyglot/build.global-setup.ts'), here('./test/deployed/build.global-setup.ts')],
     include: ['test/**/*.test.ts', 'examples/**/*.spec.ts'],
     typecheck: {
       enabled: true,

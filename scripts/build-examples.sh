@@ -9,20 +9,13 @@
 # A missing toolchain fails that language with a message saying what to install; the others still
 # build. Exit code: 0 when every requested language built, 1 otherwise.
 set -uo pipefail
-cd "$(dirname "$0")/../examples"
+scripts=$(cd "$(dirname "$0")" && pwd)
+cd "$scripts/../examples"
 export GOTOOLCHAIN=local GOFLAGS=-mod=readonly
 failed=0
 
-# Skips a build whose inputs hash to the stamp of the last good build.
-fresh() { [[ -f "$1/.build/stamp" && "$(cat "$1/.build/stamp")" == "$2" ]]; }
-# $2 is a list of file patterns, expanded inside the language's folder.
-inputs() { (cd "$1" && cat $2 | sha256sum | cut -d' ' -f1); }
-# Records why a language did not build, in .build/error, where its spec reads it.
-missing() {
-  mkdir -p "$1/.build" && rm -f "$1/.build/stamp" && echo "$2" > "$1/.build/error"
-  echo "build-examples: $1: $2" >&2
-  failed=1
-}
+label=build-examples
+. "$scripts/build-stamps.sh"
 
 build_go() {
   command -v go >/dev/null || { missing go 'the go command is not on PATH. Please install Go 1.26 or newer (e.g. apt-get install golang, or from the Go module proxy'"'"'s toolchain).'; return; }

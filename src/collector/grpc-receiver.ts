@@ -3,6 +3,7 @@ import grpc from '@grpc/grpc-js'
 import type protobuf from 'protobufjs'
 import { OtlpDecodeError } from '../errors.js'
 import type { OtlpSignal } from './otlp/encode-response.js'
+import { endpointUrl } from './http-receiver.js'
 import { ingestExport } from './otlp/ingest-export.js'
 import { otlpTypes } from './otlp/otlp-schema.js'
 import type { TraceStore } from './trace-store.js'
@@ -24,6 +25,8 @@ export interface GrpcReceiverOptions {
   readonly maxMessageBytes: number
   /** Time a call's message may take to arrive in full; slower ends with DEADLINE_EXCEEDED. */
   readonly requestTimeoutMs: number
+  /** Address to bind. Default `127.0.0.1`. */
+  readonly host?: string
 }
 
 /**
@@ -64,15 +67,16 @@ export async function startGrpcReceiver(options: GrpcReceiverOptions): Promise<G
   })
   server.addService(serviceDefinition(otlpTypes.traceService), { Export: exportHandler(options.store, 'traces') })
   server.addService(serviceDefinition(otlpTypes.logsService), { Export: exportHandler(options.store, 'logs') })
+  const host = options.host ?? '127.0.0.1'
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, boundPort) => {
+    server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:0`, grpc.ServerCredentials.createInsecure(), (error, boundPort) => {
       if (error === null) resolve(boundPort)
-      else reject(new Error(`Failed to start the OTLP/gRPC receiver on 127.0.0.1: ${error.message}`, { cause: error }))
+      else reject(new Error(`Failed to start the OTLP/gRPC receiver on ${host}: ${error.message}`, { cause: error }))
     })
   })
   let closing: Promise<void> | undefined
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: endpointUrl(host, port),
     close() {
       closing ??= new Promise<void>((resolve) => {
         const force = setTimeout(() => server.forceShutdown(), GRACEFUL_SHUTDOWN_MS)

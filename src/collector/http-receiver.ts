@@ -27,6 +27,10 @@ export interface HttpReceiverOptions {
   readonly maxDecompressedBytes: number
   /** Time a request may take to arrive in full; slower gets 408 and its connection closed. */
   readonly requestTimeoutMs: number
+  /** Address to bind. Default `127.0.0.1`; anything else only on the user's explicit request (see {@link CollectorOptions.host}). */
+  readonly host?: string
+  /** Port to bind. Default 0: an ephemeral one. */
+  readonly port?: number
 }
 
 /**
@@ -123,19 +127,20 @@ export async function startHttpReceiver(options: HttpReceiverOptions): Promise<H
   server.on('connect', (_request: http.IncomingMessage, socket: Duplex) => {
     refuseRaw(socket, false, 405, 'Method Not Allowed', GRPC_STATUS.UNIMPLEMENTED, 'CONNECT is not supported. Please POST the export request.')
   })
+  const host = options.host ?? '127.0.0.1'
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
-    server.listen({ host: '127.0.0.1', port: 0 }, () => {
+    server.listen({ host, port: options.port ?? 0 }, () => {
       server.off('error', reject)
       resolve()
     })
   }).catch((error: unknown) => {
-    throw new Error(`Failed to start the OTLP/HTTP receiver on 127.0.0.1: ${(error as Error).message}`, { cause: error })
+    throw new Error(`Failed to start the OTLP/HTTP receiver on ${host}: ${(error as Error).message}`, { cause: error })
   })
   const { port } = server.address() as AddressInfo
   let closing: Promise<void> | undefined
   return {
-    endpoint: `http://127.0.0.1:${port}`,
+    endpoint: endpointUrl(host, port),
     close() {
       closing ??= new Promise<void>((resolve) => {
         server.close(() => resolve())
@@ -300,4 +305,13 @@ function reply(response: http.ServerResponse, status: number, encoding: OtlpEnco
   if (status === 405) response.setHeader('Allow', 'POST')
   if (closeConnection) response.setHeader('Connection', 'close')
   response.end(body)
+}
+
+/**
+ * The URL a local exporter reaches a receiver bound to `host` at: a wildcard address (every
+ * interface) is reached on loopback; a named address as it is, IPv6 in brackets.
+ */
+export function endpointUrl(host: string, port: number): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return `http://127.0.0.1:${port}`
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`
 }

@@ -34,6 +34,21 @@ export interface CollectorOptions extends TraceStoreOptions {
   readonly requestTimeoutMs?: number
   /** Also start the OTLP/gRPC receiver. Default true. */
   readonly grpc?: boolean
+  /**
+   * The address both receivers bind. Default `127.0.0.1`, reachable from this machine only. A
+   * Collector on another machine or in a container (a staging stack exporting to the test run, see
+   * docs/deployed.md) needs another one, e.g. `'0.0.0.0'`: the receiver then accepts spans from
+   * anyone who can reach the port, without authentication or TLS. Give it only on a network you
+   * trust, and only when you mean it; `allowNonLoopback: true` must be set alongside to say so.
+   */
+  readonly host?: string
+  /** Must be true for a `host` other than a loopback address: the explicit opt-in. */
+  readonly allowNonLoopback?: boolean
+  /**
+   * The OTLP/HTTP receiver's port. Default 0, an ephemeral one. A fixed port suits a Collector
+   * whose configuration names the receiver's endpoint.
+   */
+  readonly port?: number
 }
 
 /**
@@ -90,8 +105,13 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
   if (options.store !== undefined && (options.maxSpansPerTrace !== undefined || options.maxTraces !== undefined)) {
     throw new UsageError('startCollector: maxSpansPerTrace and maxTraces bound the store the collector creates. Please pass them to `new TraceStore({ … })` when you give your own `store`.')
   }
+  const host = bindAddress(options)
+  const port = options.port ?? 0
+  if (!(Number.isSafeInteger(port) && port >= 0 && port <= 65_535)) {
+    throw new UsageError(`startCollector: port must be an integer from 0 to 65535, got ${String(options.port)}. Please pass 0 (the default) for an ephemeral port.`)
+  }
   const store = options.store ?? new TraceStore(storeOptions(options))
-  const http = await startHttpReceiver({ store, maxBodyBytes, maxDecompressedBytes, requestTimeoutMs })
+  const http = await startHttpReceiver({ store, maxBodyBytes, maxDecompressedBytes, requestTimeoutMs, host, port })
   let grpc: GrpcReceiver | undefined
   let spanChannel: SpanChannel | undefined
   try {
@@ -99,7 +119,7 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
     if (options.grpc ?? true) {
       // Loaded only when asked for: grpc-js takes a while to import.
       const { startGrpcReceiver } = await import('./grpc-receiver.js')
-      grpc = await startGrpcReceiver({ store, maxMessageBytes: maxDecompressedBytes, requestTimeoutMs })
+      grpc = await startGrpcReceiver({ store, maxMessageBytes: maxDecompressedBytes, requestTimeoutMs, host })
     }
   } catch (error) {
     await http.close()
@@ -126,6 +146,23 @@ export async function startCollector(options: CollectorOptions = {}): Promise<Co
  */
 function afterClosePhase(): Promise<void> {
   return new Promise((resolve) => setImmediate(() => setImmediate(resolve)))
+}
+
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/
+
+/** The receivers' address: loopback unless the user asked for another one and said they mean it. */
+function bindAddress(options: CollectorOptions): string {
+  const host = options.host ?? '127.0.0.1'
+  if (typeof host !== 'string' || host === '') {
+    throw new UsageError(`startCollector: host must be an address to bind, e.g. '127.0.0.1', got ${JSON.stringify(host)}.`)
+  }
+  if (!LOOPBACK.test(host) && options.allowNonLoopback !== true) {
+    throw new UsageError(
+      `startCollector: host ${JSON.stringify(host)} is not a loopback address: the receiver would accept spans from the network, without authentication. ` +
+        'Please pass allowNonLoopback: true as well if you mean it (see docs/deployed.md), or leave host out to bind 127.0.0.1.',
+    )
+  }
+  return host
 }
 
 function positiveInteger(value: number, option: string): number {

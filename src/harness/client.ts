@@ -4,6 +4,7 @@ import type { Trace } from '../select/trace.js'
 import type { TraceStore } from '../collector/trace-store.js'
 import type { SettleOptions } from '../collector/settle.js'
 import type { QuietWindow } from '../collector/quiet-window.js'
+import type { PulledTraces } from '../collector/pulled-traces.js'
 import type { Selector } from '../select/selector.js'
 import { TraceTimeoutError } from '../errors.js'
 import type { ClientContext } from './client-context.js'
@@ -60,6 +61,13 @@ export interface TracedClientOptions {
   readonly afterSettle?: (trace: Trace, spec: RequestSpec) => void
   /** Hex digits every trace id starts with: how a shared service's relay routes spans to this client. */
   readonly traceIdPrefix?: string
+  /**
+   * Pull mode (an attached service whose spans are read from a backend): traces settle by querying
+   * it, with this window, instead of by watching a receiver.
+   */
+  readonly pull?: { readonly traces: PulledTraces; readonly quietWindow: QuietWindow }
+  /** Where the spans come from, when not from a receiver this harness gave the service (for timeouts). */
+  readonly spansFrom?: string
 }
 
 /** The part of a service that sends traced requests and waits for their traces. */
@@ -88,7 +96,7 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
   const late = options.reporting !== undefined || options.quietWindow !== undefined
     ? new LateSpanWatch(store, options.quietWindow)
     : undefined
-  const arrivals = watchArrivals(store, options.serviceName)
+  const arrivals = watchArrivals(store, options.serviceName, options.spansFrom !== undefined)
   const ctx: ClientContext = {
     options,
     store,
@@ -98,7 +106,7 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
     tests: new TestTraces(store, late, options.onRelease),
     closed: () => closed,
     explain: (error, traceId, waited) => error instanceof TraceTimeoutError
-      ? explainTimeout(error, { budget: waited, serviceSpans: arrivals.count, traceSpans: store.spans(traceId).length, exported: options.exported === true })
+      ? explainTimeout(error, { budget: waited, serviceSpans: arrivals.count, traceSpans: store.spans(traceId).length, exported: options.exported === true, ...(options.spansFrom === undefined ? {} : { spansFrom: options.spansFrom, lastArrivalAgoMs: arrivals.lastAgoMs() }) })
       : error,
   }
   const request = (target: string | RequestSpec, requestOptions?: RequestOptions): Promise<TracedResponse> =>

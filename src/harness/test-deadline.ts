@@ -50,16 +50,18 @@ export function waitBudget(configuredMs: number, test: RunningTest | undefined, 
  * is 0 until the first, then 1, so a timeout can tell "nothing ever arrived" from "this trace did
  * not complete".
  */
-export function watchArrivals(store: TraceStore, serviceName: string | undefined): { readonly count: number; stop(): void } {
-  // Only "none yet" matters to a diagnosis, so the watch ends at the first span: after that, the
-  // spans of every request cost it nothing.
+export function watchArrivals(store: TraceStore, serviceName: string | undefined, timed = false): { readonly count: number; lastAgoMs(): number | undefined; stop(): void } {
+  // Only "none yet" matters to a diagnosis unless `timed` (an attached service, whose timeout says
+  // when its last span came), so the watch usually ends at the first span and costs nothing after.
   let count = 0
+  let last: number | undefined
   const stop = store.watchAll((span) => {
     if (serviceName !== undefined && serviceOf(span) !== serviceName) return
     count = 1
-    stop()
+    last = performance.now()
+    if (!timed) stop()
   })
-  return { get count() { return count }, stop }
+  return { get count() { return count }, lastAgoMs: () => (last === undefined ? undefined : performance.now() - last), stop }
 }
 
 /** What the harness knows when a wait for one trace timed out. */
@@ -71,6 +73,10 @@ export interface TimeoutFacts {
   readonly traceSpans: number
   /** Out of process: the service exports OTLP to the harness's receiver. */
   readonly exported: boolean
+  /** An attached service: where its spans come from (e.g. "the Collector exporting to http://…"). */
+  readonly spansFrom?: string
+  /** How long ago the last span of the service arrived, ms (with `spansFrom`). */
+  readonly lastArrivalAgoMs?: number | undefined
 }
 
 /**
@@ -80,7 +86,10 @@ export interface TimeoutFacts {
  */
 export function explainTimeout(error: TraceTimeoutError, facts: TimeoutFacts): TraceTimeoutError {
   const causes: string[] = []
-  if (facts.serviceSpans === 0) {
+  if (facts.spansFrom !== undefined) {
+    const ago = facts.lastArrivalAgoMs === undefined ? 'no span of this service has arrived since it was attached' : `the last span of this service arrived ${Math.round(facts.lastArrivalAgoMs)} ms ago`
+    if (facts.traceSpans === 0) causes.push(`no span of this request arrived from ${facts.spansFrom}, and ${ago}: is the pipeline between the service and tracewright (its exporter, the Collector and the Collector's exporter to tracewright) running?`)
+  } else if (facts.serviceSpans === 0) {
     causes.push(facts.exported
       ? 'no spans ever arrived from this service: is it instrumented, e.g. `--import tracewright/register`, and does its exporter use the OTEL_EXPORTER_OTLP_ENDPOINT the harness set?'
       : 'no spans ever arrived from this service: is it instrumented? In-process, list \'tracewright/instrument\' first in vitest\'s setupFiles.')

@@ -7,6 +7,9 @@ import type { SettleInfo, SettleOptions } from '../collector/settle.js'
 import type { Trace } from '../select/trace.js'
 import { ServiceError, UsageError } from '../errors.js'
 import type { ClientContext } from './client-context.js'
+import { recordSettle } from './settle-report.js'
+import type { TracedClientOptions } from './client.js'
+import type { WaitBudget } from './test-deadline.js'
 import { msOption } from './ms-option.js'
 import type { RequestOptions, RequestSpec, TracedHttpResponse, TracedResponse } from './types.js'
 
@@ -92,11 +95,11 @@ async function sendFailure(ctx: ClientContext, error: unknown, what: string, tra
 /**
  * The trace, when the in-process rule already holds as the response is read (its entry span has
  * ended, no span is open, no store bound was hit); otherwise undefined, and {@link settle} waits.
- * Out of process there is always bookkeeping to do, so never.
+ * Out of process (or pulled from a backend) there is always bookkeeping to do, so never.
  */
 function settledAtOnce(ctx: ClientContext, traceId: string, spanId: string): Trace | undefined {
   const { options } = ctx
-  if (ctx.late !== undefined || options.quietMs !== 0 || options.missingParentGraceMs || options.awaitChildrenOf !== undefined) return undefined
+  if (ctx.late !== undefined || options.pull !== undefined || options.quietMs !== 0 || options.missingParentGraceMs || options.awaitChildrenOf !== undefined) return undefined
   return settledTrace(ctx.store, traceId, spanId)
 }
 
@@ -111,6 +114,7 @@ async function settle(ctx: ClientContext, traceId: string, spanId: string, settl
   // The running test's timeout is read through vitest's hooks: wait for them on a first request.
   await ctx.tests.ready()
   const waited = ctx.tests.budget(settleTimeoutMs)
+  if (options.pull !== undefined) return settlePulled(ctx, options.pull, { traceId, spanId, waited })
   const settleOptions: SettleOptions = {
     harnessSpanId: spanId,
     quietMs: options.quietMs,
@@ -135,6 +139,26 @@ async function settle(ctx: ClientContext, traceId: string, spanId: string, settl
   const hitAfter = store.limitError(traceId)
   if (hitAfter) throw hitAfter
   if (late !== undefined && info !== undefined) late.handedOut(trace, info, performance.now() - responded)
+  return trace
+}
+
+/** Pull mode: the trace is read from the backend until complete (PulledTraces.settle). */
+async function settlePulled(ctx: ClientContext, pull: NonNullable<TracedClientOptions['pull']>, at: { traceId: string; spanId: string; waited: WaitBudget }): Promise<Trace> {
+  const { options } = ctx
+  const { traceId, spanId, waited } = at
+  const responded = performance.now()
+  let info: SettleInfo | undefined
+  const trace = await pull.traces.settle(traceId, {
+    harnessSpanId: spanId,
+    timeoutMs: waited.ms,
+    quietWindow: pull.quietWindow,
+    onSettled: (settledBy) => { info = settledBy },
+    ...(options.awaitChildrenOf === undefined ? {} : { awaitChildrenOf: options.awaitChildrenOf }),
+  }).catch((error: unknown) => {
+    throw ctx.explain(error, traceId, waited)
+  })
+  // settleReport(trace) gives the rule, the window and the time, as for a pushed trace.
+  if (info !== undefined) recordSettle(trace, info, performance.now() - responded)
   return trace
 }
 

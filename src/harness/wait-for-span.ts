@@ -45,6 +45,9 @@ export function waitForSpan(ctx: ClientContext, trace: Trace, selector: Selector
   const hit = waitOptions.linked === true ? undefined : store.limitError(trace.traceId)
   if (hit) return Promise.reject(hit)
   return new Promise((resolve, reject) => {
+    // Pull mode: nothing arrives unless asked for, so the backend is queried while the test waits
+    // (for the trace itself: a backend is asked by trace id, so traces linking in cannot be followed).
+    const unfollow = waitOptions.linked === true ? undefined : ctx.options.pull?.traces.follow(trace.traceId, timeoutMs)
     const unwatch = scope.watch((span) => {
       cleanup()
       resolve(span)
@@ -65,6 +68,7 @@ export function waitForSpan(ctx: ClientContext, trace: Trace, selector: Selector
       ), trace.traceId, waited))
     }, timeoutMs)
     const cleanup = (): void => {
+      unfollow?.()
       unwatch()
       clearTimeout(timer)
     }

@@ -16,7 +16,7 @@ afterAll(() => rmSync(copy, { recursive: true, force: true }))
 test('without go on PATH, the go example fails with what to install; nothing is marked built', () => {
   mkdirSync(join(copy, 'scripts'))
   mkdirSync(join(copy, 'examples/go'), { recursive: true })
-  copyFileSync(join(repo, 'scripts/build-examples.sh'), join(copy, 'scripts/build-examples.sh'))
+  for (const script of ['build-examples.sh', 'build-stamps.sh']) copyFileSync(join(repo, 'scripts', script), join(copy, 'scripts', script))
   for (const file of ['go.mod', 'go.sum', 'main.go']) copyFileSync(join(repo, 'examples/go', file), join(copy, 'examples/go', file))
 
   // /usr/bin and /bin hold bash and coreutils; Go lives elsewhere (e.g. /usr/local/go/bin).
