@@ -73,7 +73,7 @@ export function compareTail(base: readonly number[], head: readonly number[], se
   const { side, exceedances } = settings.paired ? pairedRun(base, head) : unpairedRun(base, head)
   const needed = tailCountNeeded(base.length, head.length, settings.alpha, settings.paired)
   const minSamples = tailMinSamples(settings.alpha, settings.paired)
-  const judged = Math.min(base.length, head.length) >= minSamples
+  const judged = Math.min(base.length, head.length) >= minSamples && Number.isFinite(needed)
   const top = Math.min(needed, base.length, head.length)
   const baseTail = topMean(base, top)
   const headTail = topMean(head, top)
@@ -112,7 +112,8 @@ export function runProbability(count: number, sideSize: number, total: number, p
 
 /**
  * How many exceedances a tail verdict needs: the smallest count whose two-sided p is below
- * `alpha`. Infinity when even all of head beyond all of base is not enough.
+ * `alpha`, whichever side holds the slowest run (with unequal sides, the larger side's count,
+ * which is enough for both). Infinity when no count is enough.
  *
  * @example
  * ```ts
@@ -120,8 +121,8 @@ export function runProbability(count: number, sideSize: number, total: number, p
  * ```
  */
 export function tailCountNeeded(baseSize: number, headSize: number, alpha: number, paired: boolean): number {
-  const side = Math.min(baseSize, headSize)
-  for (let count = 1; count <= side; count++) {
+  const side = Math.max(baseSize, headSize)
+  for (let count = 1; count <= Math.min(baseSize, headSize); count++) {
     if (2 * runProbability(count, side, baseSize + headSize, paired) < alpha) return count
   }
   return Number.POSITIVE_INFINITY
