@@ -253,18 +253,26 @@ function topMean(values: readonly number[], count: number): number {
 }
 
 function tailAdvice(result: Omit<TailComparison, 'verdict' | 'advice'>, baseSize: number, headSize: number, settings: TailSettings): string {
-  const count = Math.min(baseSize, headSize)
   const runs = settings.paired ? 'pairs' : 'runs a side'
-  if (!result.judged) return `tail needs at least ${result.minSamples} ${runs} to be judged at alpha ${result.alpha.toPrecision(2)} (now ${count}).`
-  const beyond = settings.paired ? 'of the largest per-pair changes in a row' : `runs beyond ${result.side === 'base' ? "head's" : "base's"} slowest`
+  const level = `alpha ${result.alpha.toPrecision(2)}`
+  if (!result.judged) return `tail needs at least ${result.minSamples} ${runs} to be judged at ${level} (now ${Math.min(baseSize, headSize)}).`
+  if (result.side === 'none') return `tail: no run of either side is beyond the other side's slowest; a tail verdict needs ${result.needed} at ${level}.`
+  const seen = `${exceedanceText(result.side, result.exceedances, settings.paired)} (p ${result.pValue.toPrecision(2)}); a tail verdict needs ${result.needed} at ${level}`
+  const upper = 1 + settings.minRelativeEffect
+  const sized = result.side === 'head' ? result.ratio >= upper : result.ratio <= 1 / upper
+  const slowest = `the slowest ${result.needed} runs changed ${signedPercent(result.ratio - 1)}`
+  if (!sized) return `tail: ${seen}, and ${slowest}, under the ${percent(settings.minRelativeEffect)} minimum effect.`
+  // Plan for the share of runs the data show beyond the other side, as if it were the truth.
   const who = result.side === 'base' ? 'base' : 'head'
-  const seen = result.side === 'none' ? 'no run of either side is beyond the other side\'s slowest' : `${result.exceedances} ${who} ${beyond} (p ${result.pValue.toPrecision(2)}), tail ${signedPercent(result.ratio - 1)}`
   const share = result.exceedances / (result.side === 'base' ? baseSize : headSize)
   const plan = tailRunsNeeded(share, settings.alpha, DECISION_DEFAULTS.power, settings.paired)
-  const planned = result.side === 'none' || !Number.isFinite(plan)
-    ? ''
-    : ` If ${percent(share)} of ${who}'s runs are that slow, about ${plan} ${runs} find it ${percent(DECISION_DEFAULTS.power)} of the time.`
-  return `tail: ${seen}; a tail verdict needs ${result.needed} at alpha ${result.alpha.toPrecision(2)}.${planned}`
+  const planned = Number.isFinite(plan) ? ` If ${percent(share)} of ${who}'s runs are that slow, about ${plan} ${runs} find it ${percent(DECISION_DEFAULTS.power)} of the time.` : ''
+  return `tail: ${seen}; ${slowest}.${planned}`
+}
+
+function exceedanceText(side: 'head' | 'base', count: number, paired: boolean): string {
+  if (paired) return `the ${count} largest per-pair changes in a row are ${side === 'head' ? 'slowdowns' : 'speed-ups'}`
+  return `${count} ${side} run${count === 1 ? '' : 's'} beyond ${side === 'head' ? "base's" : "head's"} slowest`
 }
 
 function percent(fraction: number): string {

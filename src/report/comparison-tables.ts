@@ -89,7 +89,7 @@ export function quantileTable(durations: readonly KeyDuration[], base: string, h
   const asked = durations.find((d) => d.comparison.quantiles !== undefined)?.comparison.quantiles
   if (asked === undefined) return undefined
   const withTail = durations.some((d) => d.comparison.tail !== undefined)
-  const header = ['span key', ...asked.map((q) => `${quantileLabel(q.quantile)} ${base} → ${head}`), ...(withTail ? ['tail: runs beyond the other side\'s slowest'] : [])]
+  const header = ['span key', ...asked.map((q) => `${quantileLabel(q.quantile)} ${base} → ${head}`), ...(withTail ? ['tail: exceedances (needed)'] : [])]
   const rows = durations.map((d) => [
     d.key,
     ...asked.map((q) => quantileCell(d.comparison.quantiles?.find((x) => x.quantile === q.quantile))),
@@ -114,8 +114,9 @@ export function quantileCell(q: QuantileComparison | undefined): string {
 }
 
 /**
- * The tail test's cell: `9 head (needs 9), slowest 9 ×2.31 slower`; the verdict last, as in a
- * quantile's cell.
+ * The tail test's cell: `head 9 (9) 2.31× slower` — 9 head runs beyond base's slowest (paired:
+ * the 9 largest per-pair changes all slowdowns), 9 needed, head's slowest 9 runs 2.31× base's;
+ * the verdict last, as in a quantile's cell.
  *
  * @example
  * ```ts
@@ -125,8 +126,8 @@ export function quantileCell(q: QuantileComparison | undefined): string {
 export function tailCell(tail: TailComparison | undefined): string {
   if (tail === undefined) return '–'
   if (!tail.judged) return `not judged (needs ${tail.minSamples} a side)`
-  const beyond = tail.side === 'none' ? 'none' : `${tail.exceedances} ${tail.side}`
-  return `${beyond} (needs ${tail.needed}), slowest ${tail.needed} ${formatRatio(tail.ratio)} ${tail.verdict}`
+  const beyond = tail.side === 'none' ? 'none' : `${tail.side} ${tail.exceedances}`
+  return `${beyond} (${tail.needed}) ${formatRatio(tail.ratio)} ${tail.verdict}`
 }
 
 /**

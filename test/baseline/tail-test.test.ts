@@ -140,10 +140,17 @@ describe('the tail case: 10% of head requests 3× slower', () => {
     const head = [...base.slice(0, 56), 300, 310, 320, 330]
     const result = compareSamples(base, head, { quantiles: [0.5, 0.9, 0.99] })
     expect(result.verdict).toBe('inconclusive')
-    expect(result.advice).toMatch(/^tail: 4 head runs beyond base's slowest \(p 0\.12\), tail \+\d+(\.\d+)?%; a tail verdict needs 9 at alpha 0\.0033\. If 6\.7% of head's runs are that slow, about (\d+) runs a side find it 90% of the time\./)
+    expect(result.advice).toMatch(/^tail: 4 head runs beyond base's slowest \(p 0\.12\); a tail verdict needs 9 at alpha 0\.0033; the slowest 9 runs changed \+\d+(\.\d+)?%\. If 6\.7% of head's runs are that slow, about (\d+) runs a side find it 90% of the time\./)
     const planned = Number(/about (\d+) runs a side/.exec(result.advice ?? '')?.[1])
     expect(planned).toBe(tailRunsNeeded(4 / 60, 0.01 / 3, 0.9, false))
     expect(result.advice).not.toMatch(/Collect about/)
+  })
+
+  test('a tail that moved less than the minimum effect gets no plan', () => {
+    const base = Array.from({ length: 60 }, (_, i) => 100 + i / 2)
+    const head = [...base.slice(0, 57), 130, 131, 132]
+    expect(compareTail(base, head, settings).advice).toMatch(/^tail: 3 head runs beyond base's slowest \(p 0\.25\); a tail verdict needs 9 at alpha 0\.0033, and the slowest 9 runs changed \+\d\.\d%, under the 10% minimum effect\.$/)
+    expect(compareTail(base, base, { ...settings, paired: true }).advice).toMatch(/^tail: no run of either side is beyond the other side's slowest/)
   })
 
   test('3 a side: no tail verdict, whatever the change', () => {
