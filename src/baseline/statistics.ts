@@ -16,7 +16,7 @@ export { DECISION_DEFAULTS, samplesNeeded } from './sample-size.js'
 export type { SampleSizeOptions } from './sample-size.js'
 export { quantileLabel, quantileMinSamples, requireQuantiles } from './quantile-comparison.js'
 export type { QuantileComparison } from './quantile-comparison.js'
-export { tailCountNeeded, tailMinSamples, tailPowerBound, tailRunsNeeded } from './tail-test.js'
+export { tailCountNeeded, tailMinSamples, tailPowerBound, tailRunsNeeded, tailTestPower } from './tail-test.js'
 export type { TailComparison, TailVerdict } from './tail-test.js'
 
 /**

@@ -152,7 +152,7 @@ export function tailMinSamples(alpha: number, paired: boolean): number {
  *
  * @example
  * ```ts
- * tailRunsNeeded(0.1, 0.01 / 3, 0.9, false) // 148
+ * tailRunsNeeded(0.1, 0.01 / 3, 0.9, false) // 140
  * ```
  */
 export function tailRunsNeeded(share: number, alpha: number, power: number, paired: boolean): number {
@@ -176,14 +176,28 @@ export function tailRunsNeeded(share: number, alpha: number, power: number, pair
  * ```
  */
 export function tailPowerBound(n: number, share: number, level: number): number {
-  let count = 1
-  while (count <= n && runProbability(count, n, 2 * n, false) > level) count++
-  if (count > n) return 0
+  const count = tailCountNeeded(n, n, 2 * level, false)
+  if (!Number.isFinite(count)) return 0
   const size = runProbability(count, n, 2 * n, false)
   const below = runProbability(count - 1, n, 2 * n, false)
   const fill = (level - size) / (below - size)
   const reach = (k: number): number => topRunAtLeast(n, share, k)
   return reach(count) + fill * (reach(count - 1) - reach(count))
+}
+
+/**
+ * The power of the tail test itself in the same setting: {@link tailPowerBound} without the
+ * randomisation, which a test whose verdict must not depend on a coin cannot use. The exact
+ * figure the simulation's tail-test rate should match.
+ *
+ * @example
+ * ```ts
+ * tailTestPower(60, 0.1, 0.005 / 3) // 0.25
+ * ```
+ */
+export function tailTestPower(n: number, share: number, level: number): number {
+  const count = tailCountNeeded(n, n, 2 * level, false)
+  return Number.isFinite(count) ? topRunAtLeast(n, share, count) : 0
 }
 
 // P(head's run at the top of the pooled sample ≥ k) when Binomial(n, share) head runs lie beyond

@@ -130,7 +130,7 @@ describe('the tail case: 10% of head requests 3× slower', () => {
       if (result.tail?.verdict === 'slower') tail++
       if (result.quantiles?.[0]?.verdict === 'slower') median++
     }
-    // tailRunsNeeded plans 90% power at 148 a side; bench/statistics-simulation.ts measures it.
+    // tailRunsNeeded plans 90% power at 140 a side; bench/statistics-simulation.ts measures it.
     expect(tail).toBeGreaterThanOrEqual(24)
     expect(median).toBeLessThanOrEqual(3)
   })
