@@ -148,13 +148,17 @@ async function tailAndAdaptiveTargets(): Promise<void> {
     const found = rates.tailSlower
     const detail = rates.labels.map((label) => `${label} ${percent(rates.slower[label] ?? 0)}${(rates.judged[label] ?? 0) === 0 ? ' (not judged)' : ''}`).join(', ')
     const level = rates.tailAlpha / 2
-    const best = tailPowerBound(samples, 0.1, level)
+    // "p90, p99 or tail" spends the one-sided shares of every judged verdict above the median; the
+    // bound at that combined level is what any valid test could do with the same false alarms.
+    const spent = level * rates.labels.filter((label) => label !== 'p50' && (rates.judged[label] ?? 0) > 0).length
+    const best = tailPowerBound(samples, 0.1, spent)
     const name = `tail: 10% of head requests 3× slower, ${samples} a side: p90, p99 or tail "slower" (${detail})`
+    const bound = `best possible for any valid test at the one-sided ${(spent * 100).toPrecision(2)}% these verdicts spend: ${percent(best)}`
     if (!target) {
-      row(name, percent(found), `– (best possible for any valid test: ${percent(best)})`, undefined)
+      row(name, percent(found), `– (${bound})`, undefined)
       continue
     }
-    row(name, percent(found), `issue: ≥ 90%; best possible for any valid test at this alpha: ${percent(best)}`, found >= 0.9,
+    row(name, percent(found), `issue: ≥ 90%; ${bound}`, found >= 0.9,
       best < 0.9 ? `not reachable: no valid test exceeds ${percent(best)} (${percent(tailPowerBound(samples, 0.1, 0.05))} even at 5% one-sided); see docs/statistics.md` : undefined)
     // What is achievable, checked: the tail test must keep the exact power of its rule.
     const exact = tailTestPower(samples, 0.1, level)
@@ -242,6 +246,25 @@ async function adaptiveTargets(row: (name: string, measured: string, requirement
       `${percent(power.slower)}; ${power.meanRuns.toFixed(1)} runs (${percent(share)})`,
       plan.target ? 'power ≥ 95%, mean runs ≤ 60% of fixed' : '–', plan.target ? power.slower >= 0.95 && share <= 0.6 : undefined)
   }
+  // The tail test under the default plan's looks, at half of each look's level (its share when p50
+  // alone is judged beside it; with p90 too it gets a third), looking until it says 'slower':
+  // stopping early on settled quantiles only removes looks, so this bounds the adaptive rate.
+  const looks = sequentialLooks({})
+  for (const [name, draw] of [['log-normal CV 20%', (random: Random) => simulateSamples({ samples: 60, baseMs: 50, change: 0, cv: 0.2 }, random)], ['Pareto α 1.2', (random: Random) => bothSides(60, pareto(random))]] as const) {
+    const rate = adaptiveTailRate(looks, draw, 2 * TRIALS, 700_000 + name.length)
+    row(`adaptive (the default plan), A/A, ${name}: false "slower" of the tail test at every look (${2 * TRIALS} trials)`, percent(rate), 'slower ≤ 1%', rate <= 0.01)
+  }
+}
+
+function adaptiveTailRate(looks: readonly Look[], draw: Draw, trials: number, seed: number): number {
+  const random = createRandom(seed)
+  let slower = 0
+  for (let trial = 0; trial < trials; trial++) {
+    const { base, head } = draw(random)
+    const verdicts = looks.map((look) => compareTail(base.slice(0, look.runs), head.slice(0, look.runs), { alpha: look.alpha / 2, minRelativeEffect: 0.1, minAbsoluteEffectMs: 1, paired: false }).verdict)
+    if (verdicts.includes('slower')) slower++
+  }
+  return slower / trials
 }
 
 interface QuantileRates {
