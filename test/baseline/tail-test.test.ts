@@ -90,6 +90,12 @@ describe('A/A: the tail test is valid whatever the noise', () => {
     expect(slower / trials).toBeLessThanOrEqual(exact + 3 * Math.sqrt((exact * (1 - exact)) / trials))
   })
 
+  test('a large sample does not overflow: 200,000 runs a side', () => {
+    const base = Array.from({ length: 200_000 }, (_, i) => 100 + (i % 1000) / 100)
+    const head = [...base.slice(0, 199_990), ...Array.from({ length: 10 }, () => 400)]
+    expect(compareTail(base, head, settings)).toMatchObject({ side: 'head', exceedances: 10, verdict: 'slower' })
+  })
+
   test('tied durations end the run instead of extending it', () => {
     expect(compareTail([1, 2, 3, 5, 5], [1, 2, 5, 5, 5], settings)).toMatchObject({ side: 'none', exceedances: 0, pValue: 1 })
     expect(compareTail([10, 10, 10, 10, 10, 10], [10, 10, 10, 10, 10, 10], { ...settings, paired: true })).toMatchObject({ side: 'none', pValue: 1 })
