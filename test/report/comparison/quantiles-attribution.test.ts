@@ -20,7 +20,7 @@ describe('quantiles and attribution in every format', () => {
     expect(text).toMatch(/p50 base → head +p90 base → head/)
     expect(text).toMatch(/shop \| price order \| GET \/orders\/:id +[\d.]+ ms → [\d.]+ ms [\d.]+× slower +[\d.]+ ms → [\d.]+ ms not judged \(needs 36 a side\)/)
     expect(text).toMatch(/Why "shop \| GET \/orders\/:id" is slower: \+[\d.]+ ms end to end; [\d.]+ ms of it is `price order` self time on the critical path;.*`SELECT items` is 3× more frequent \(1 → 3 per run\)\./)
-    expect(text).toContain('quantiles p50/p90')
+    expect(text).toContain('quantiles p50/p90 and the tail test')
     // The tail test ran beside the quantiles: paired, the 16 largest per-round changes all slowdowns.
     expect(text).toMatch(/p90 base → head +tail: exceedances \(needed\)/)
     expect(text).toMatch(/shop \| price order \| GET \/orders\/:id +.*not judged \(needs 36 a side\) +head 16 \(11\) [\d.]+× slower/)
