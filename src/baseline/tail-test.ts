@@ -1,3 +1,4 @@
+import { between, probability, requireNumber, wholeNumber } from '../number-option.js'
 import { signedPercent } from './descriptive.js'
 import { safeRatio } from './rank-test.js'
 import { DECISION_DEFAULTS } from './sample-size.js'
@@ -152,11 +153,14 @@ export function tailMinSamples(alpha: number, paired: boolean): number {
  *
  * @example
  * ```ts
- * tailRunsNeeded(0.1, 0.01 / 3, 0.9, false) // 140
+ * tailRunsNeeded(0.1, 0.01 / 3, 0.9) // 140: runs a side; pass `true` last for pairs
  * ```
  */
-export function tailRunsNeeded(share: number, alpha: number, power: number, paired: boolean): number {
-  if (!(share > 0)) return Number.POSITIVE_INFINITY
+export function tailRunsNeeded(share: number, alpha: number, power: number, paired = false): number {
+  const action = 'plan the runs for a tail verdict'
+  requireNumber(share, 'share', between(0, 1, 'a fraction of runs between 0 and 1', '0.1 for one run in ten'), action)
+  requireNumber(alpha, 'alpha', probability('0.01 / 3'), action)
+  requireNumber(power, 'power', probability('0.9'), action)
   for (let n = tailMinSamples(alpha, paired); n <= 100_000; n++) {
     if (binomialAtLeast(n, share, tailCountNeeded(n, n, alpha, paired)) >= power) return n
   }
@@ -176,6 +180,7 @@ export function tailRunsNeeded(share: number, alpha: number, power: number, pair
  * ```
  */
 export function tailPowerBound(n: number, share: number, level: number): number {
+  requireBoundInputs(n, share, level, 'bound the power of a tail test')
   const count = tailCountNeeded(n, n, 2 * level, false)
   if (!Number.isFinite(count)) return 0
   const size = runProbability(count, n, 2 * n, false)
@@ -196,8 +201,15 @@ export function tailPowerBound(n: number, share: number, level: number): number 
  * ```
  */
 export function tailTestPower(n: number, share: number, level: number): number {
+  requireBoundInputs(n, share, level, 'compute the power of the tail test')
   const count = tailCountNeeded(n, n, 2 * level, false)
   return Number.isFinite(count) ? topRunAtLeast(n, share, count) : 0
+}
+
+function requireBoundInputs(n: number, share: number, level: number, action: string): void {
+  requireNumber(n, 'n', wholeNumber(1, '60', 'a whole number of runs a side'), action)
+  requireNumber(share, 'share', between(0, 1, 'a fraction of runs between 0 and 1', '0.1 for one run in ten'), action)
+  requireNumber(level, 'level', probability('0.005 for a one-sided 0.5%'), action)
 }
 
 // P(head's run at the top of the pooled sample ≥ k) when Binomial(n, share) head runs lie beyond

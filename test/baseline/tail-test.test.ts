@@ -3,7 +3,7 @@ import { createRandom } from '../../src/baseline/random.js'
 import type { Random } from '../../src/baseline/random.js'
 import { simulateSamples } from '../../src/baseline/simulated-samples.js'
 import { compareSamples } from '../../src/baseline/statistics.js'
-import { compareTail, runProbability, tailCountNeeded, tailMinSamples, tailPowerBound, tailRunsNeeded } from '../../src/baseline/tail-test.js'
+import { compareTail, runProbability, tailCountNeeded, tailMinSamples, tailPowerBound, tailRunsNeeded, tailTestPower } from '../../src/baseline/tail-test.js'
 
 const settings = { alpha: 0.01 / 3, minRelativeEffect: 0.1, minAbsoluteEffectMs: 1, paired: false }
 
@@ -205,6 +205,17 @@ describe('the bound on any valid test', () => {
   test('even at a 5% one-sided false-alarm rate no valid test reaches 90% at 60 runs; at the default split 120 does', () => {
     expect(tailPowerBound(60, 0.1, 0.05)).toBeLessThan(0.9)
     expect(tailPowerBound(120, 0.1, 0.01 / 6)).toBeGreaterThan(0.9)
+  })
+})
+
+describe('the planners refuse bad input', () => {
+  test.each([
+    [() => tailRunsNeeded(0, 0.01, 0.9), /^Failed to plan the runs for a tail verdict: share is 0\. Please pass a fraction of runs between 0 and 1, e\.g\. 0\.1 for one run in ten\.$/],
+    [() => tailRunsNeeded(0.1, 1, 0.9), /Failed to plan the runs for a tail verdict: alpha is 1/],
+    [() => tailPowerBound(60.5, 0.1, 0.005), /Failed to bound the power of a tail test: n is 60\.5/],
+    [() => tailTestPower(60, 0.1, Number.NaN), /Failed to compute the power of the tail test: level is NaN/],
+  ])('%#', (call, message) => {
+    expect(call).toThrow(message)
   })
 })
 
