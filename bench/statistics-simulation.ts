@@ -1,6 +1,9 @@
 // Simulates compareSamples against noise with a known truth and checks the acceptance targets of
 // the baseline statistics: false alarms, detection power, the small-sample rule, and how well
-// samplesNeeded plans. Prints markdown; exits 1 when a target fails.
+// samplesNeeded plans. Prints markdown; exits 1 when a target fails. One target of issue 17 (the
+// tail case at 60 runs a side) is beyond any valid test: its row prints the target, the measured
+// rate and the bound, and does not count; the tail test's exact power is checked instead, so a
+// real loss of what is achievable still fails (docs/statistics.md, "The tail test").
 //
 //   npm run build && node bench/statistics-simulation.ts
 //
@@ -10,6 +13,8 @@ import type * as StatisticsModule from '../src/baseline/statistics.js'
 import type * as RandomModule from '../src/baseline/random.js'
 import type * as SimulationModule from '../src/baseline/simulated-samples.js'
 import type * as SequentialModule from '../src/baseline/sequential.js'
+import type * as TailModule from '../src/baseline/tail-test.js'
+import type { Random } from '../src/baseline/random.js'
 import type { Look, SequentialPlan } from '../src/baseline/sequential.js'
 import type { CompareOptions, Verdict } from '../src/baseline/statistics.js'
 import type { NoiseScenario } from '../src/baseline/simulated-samples.js'
@@ -21,6 +26,7 @@ const { compareSamples, samplesNeeded } = await load<typeof StatisticsModule>('s
 const { createRandom } = await load<typeof RandomModule>('random.js')
 const { simulateSamples } = await load<typeof SimulationModule>('simulated-samples.js')
 const { sequentialLooks, runSequential } = await load<typeof SequentialModule>('sequential.js')
+const { compareTail, tailPowerBound, tailTestPower, tailRunsNeeded } = await load<typeof TailModule>('tail-test.js')
 
 type Rates = Record<Verdict, number> & { readonly covered: number; readonly msPerCall: number }
 
@@ -112,38 +118,105 @@ process.exitCode = failed === 0 ? 0 : 1
 async function tailAndAdaptiveTargets(): Promise<void> {
   const quantiles = [0.5, 0.9, 0.99]
   print()
-  print(`## Quantiles and adaptive runs (${TRIALS} trials each; quantiles ${quantiles.join(', ')}, alpha 0.01 split between the judged ones)`)
+  print(`## Quantiles, the tail test and adaptive runs (${TRIALS} trials each; quantiles ${quantiles.join(', ')} and the tail test, alpha 0.01 split between the judged ones)`)
   print()
   print('| scenario | rate measured | target | result |')
   print('|---|--:|---|---|')
-  const row = (name: string, measured: string, requirement: string, met: boolean | undefined): void => {
-    if (met === false) failed++
-    print(`| ${name} | ${measured} | ${requirement} | ${met === undefined ? 'informative' : met ? 'pass' : '**FAIL**'} |`)
+  const row = (name: string, measured: string, requirement: string, met: boolean | undefined, unmetNote?: string): void => {
+    // A target no valid test can meet is printed as such, with the bound, and not counted.
+    if (met === false && unmetNote === undefined) failed++
+    print(`| ${name} | ${measured} | ${requirement} | ${met === undefined ? 'informative' : met ? 'pass' : unmetNote ?? '**FAIL**'} |`)
   }
-  for (const [samples, seed] of [[60, 200_000], [368, 210_000]] as const) {
-    const rates = quantileRates({ samples, baseMs: 50, change: 0, cv: 0.2 }, quantiles, seed)
-    for (const q of quantiles) {
-      const judged = rates.judged[q] ?? 0
-      row(`A/A, ${samples} a side, CV 20%: false "slower" at p${q * 100}${judged === 0 ? ' (not judged: too few samples)' : ''}`, percent(rates.slower[q] ?? 0), 'slower ≤ 1%', (rates.slower[q] ?? 0) <= 0.01)
+  const aa: readonly [string, number, Draw][] = [
+    ['A/A, 60 a side, log-normal CV 20%', 200_000, (random) => simulateSamples({ samples: 60, baseMs: 50, change: 0, cv: 0.2 }, random)],
+    ['A/A, 60 a side, Pareto α 1.2 (infinite variance)', 205_000, (random) => bothSides(60, pareto(random))],
+    ['A/A, 60 a side, two modes (3% of runs 3× slower)', 207_000, (random) => bothSides(60, twoModes(random))],
+    ['A/A, 368 a side, log-normal CV 20%', 210_000, (random) => simulateSamples({ samples: 368, baseMs: 50, change: 0, cv: 0.2 }, random)],
+  ]
+  for (const [name, seed, draw] of aa) {
+    const rates = quantileRates(draw, quantiles, seed)
+    for (const label of rates.labels) {
+      const judged = rates.judged[label] ?? 0
+      const rate = rates.slower[label] ?? 0
+      row(`${name}: false "slower" at ${label}${judged === 0 ? ' (not judged: too few samples)' : ''}`, percent(rate), 'slower ≤ 1%', rate <= 0.01)
     }
-    row(`A/A, ${samples} a side, CV 20%: false "slower" of the combined verdict`, percent(rates.combinedSlower), 'slower ≤ 1%', rates.combinedSlower <= 0.01)
+    row(`${name}: false "slower" of the combined verdict`, percent(rates.combinedSlower), 'slower ≤ 1%', rates.combinedSlower <= 0.01)
   }
   const tail = { baseMs: 120, change: 0, cv: 0.175, tailShare: 0.1, tailFactor: 3 }
-  for (const [samples, seed, target] of [[60, 220_000, true], [120, 230_000, false], [368, 240_000, false]] as const) {
-    const rates = quantileRates({ ...tail, samples }, quantiles, seed)
+  for (const [samples, seed, target] of [[60, 220_000, true], [120, 230_000, false]] as const) {
+    const rates = quantileRates((random) => simulateSamples({ ...tail, samples }, random), quantiles, seed)
     const found = rates.tailSlower
-    const detail = quantiles.map((q) => `p${q * 100} ${percent(rates.slower[q] ?? 0)}${(rates.judged[q] ?? 0) === 0 ? ' (not judged)' : ''}`).join(', ')
-    row(`tail: 10% of head requests 3× slower, ${samples} a side: p90 or p99 "slower" (${detail})`, percent(found), target ? 'p90 or p99 slower ≥ 90%' : '–', target ? found >= 0.9 : undefined)
+    const detail = rates.labels.map((label) => `${label} ${percent(rates.slower[label] ?? 0)}${(rates.judged[label] ?? 0) === 0 ? ' (not judged)' : ''}`).join(', ')
+    const level = rates.tailAlpha / 2
+    // "p90, p99 or tail" spends the one-sided shares of every judged verdict above the median; the
+    // bound at that combined level is what any valid test could do with the same false alarms.
+    const spent = level * rates.labels.filter((label) => label !== 'p50' && (rates.judged[label] ?? 0) > 0).length
+    const best = tailPowerBound(samples, 0.1, spent)
+    const name = `tail: 10% of head requests 3× slower, ${samples} a side: p90, p99 or tail "slower" (${detail})`
+    const bound = `best possible for any valid test at the one-sided ${(spent * 100).toPrecision(2)}% these verdicts spend: ${percent(best)}`
+    if (!target) {
+      row(name, percent(found), `– (${bound})`, undefined)
+      continue
+    }
+    row(name, percent(found), `issue: ≥ 90%; ${bound}`, found >= 0.9,
+      best < 0.9 ? `not reachable: no valid test exceeds ${percent(best)} (${percent(tailPowerBound(samples, 0.1, 0.05))} even at 5% one-sided); see docs/statistics.md` : undefined)
+    // What is achievable, checked: the tail test must keep the exact power of its rule.
+    const exact = tailTestPower(samples, 0.1, level)
+    const floor = exact - 3 * Math.sqrt((exact * (1 - exact)) / TRIALS)
+    row(`tail: ${samples} a side: the tail test's "slower" against its exact power ${percent(exact)} (alpha ${rates.tailAlpha.toPrecision(2)})`, percent(rates.slower.tail ?? 0), `≥ ${percent(floor)} (exact − 3 SE)`, (rates.slower.tail ?? 0) >= floor)
   }
   for (const [samples, change, seed] of [[3, 0, 250_000], [3, 1, 260_000]] as const) {
-    const rates = quantileRates({ samples, baseMs: 50, change, cv: 0.2 }, quantiles, seed)
+    const rates = quantileRates((random) => simulateSamples({ samples, baseMs: 50, change, cv: 0.2 }, random), quantiles, seed)
     const verdicts = rates.anyVerdict
-    row(`${samples} a side, ${percent(change)} slower: any quantile with a verdict`, percent(verdicts), 'never a verdict', verdicts === 0)
+    row(`${samples} a side, ${percent(change)} slower: any quantile or the tail test with a verdict`, percent(verdicts), 'never a verdict', verdicts === 0)
   }
   await adaptiveTargets(row)
+  tailPowerTable(tail)
 }
 
-async function adaptiveTargets(row: (name: string, measured: string, requirement: string, met: boolean | undefined) => void): Promise<void> {
+// The tail test alone by runs a side, at the share of alpha it gets beside p50 and p90 (the
+// quantiles judged below 368 a side), next to its exact power and the bound on any valid test.
+function tailPowerTable(tail: Omit<NoiseScenario, 'samples'>): void {
+  const alpha = 0.01 / 3
+  const level = alpha / 2
+  print()
+  print(`## The tail test by runs a side (10% of head requests 3× slower; ${TRIALS} trials a row; alpha ${alpha.toPrecision(2)}, its share beside p50 and p90)`)
+  print()
+  print('| runs a side | tail "slower", simulated | exact power of the tail test | best possible, any valid test | best possible at one-sided 0.5% | best possible at one-sided 5% |')
+  print('|--:|--:|--:|--:|--:|--:|')
+  let reached: number | undefined
+  for (const [index, samples] of [60, 90, 120, 150, 180].entries()) {
+    const random = createRandom(600_000 + 1000 * index)
+    let slower = 0
+    for (let trial = 0; trial < TRIALS; trial++) {
+      const { base, head } = simulateSamples({ ...tail, samples }, random)
+      if (compareTail(base, head, { alpha, minRelativeEffect: 0.1, minAbsoluteEffectMs: 1, paired: false }).verdict === 'slower') slower++
+    }
+    const rate = slower / TRIALS
+    if (reached === undefined && rate >= 0.9) reached = samples
+    print(`| ${samples} | ${percent(rate)} | ${percent(tailTestPower(samples, 0.1, level))} | ${percent(tailPowerBound(samples, 0.1, level))} | ${percent(tailPowerBound(samples, 0.1, 0.005))} | ${percent(tailPowerBound(samples, 0.1, 0.05))} |`)
+  }
+  print()
+  print(`Simulated 90% power first reached at ${reached ?? 'more than 180'} runs a side; tailRunsNeeded(0.1, ${alpha.toPrecision(2)}, 0.9) plans ${tailRunsNeeded(0.1, alpha, 0.9, false)}.`)
+}
+
+type Draw = (random: Random) => { base: number[]; head: number[] }
+
+function bothSides(samples: number, draw: () => number): { base: number[]; head: number[] } {
+  return { base: Array.from({ length: samples }, draw), head: Array.from({ length: samples }, draw) }
+}
+
+// Heavy-tailed noise the log-normal model does not cover: a Pareto with infinite variance, and
+// two modes, 3% of runs 3× slower on both sides.
+function pareto(random: Random): () => number {
+  return () => 50 * (1 - random()) ** (-1 / 1.2)
+}
+
+function twoModes(random: Random): () => number {
+  return () => (random() < 0.03 ? 150 : 50) * Math.exp(0.2 * (random() + random() + random() - 1.5))
+}
+
+async function adaptiveTargets(row: (name: string, measured: string, requirement: string, met: boolean | undefined, unmetNote?: string) => void): Promise<void> {
   const noise = { baseMs: 50, cv: 0.2 }
   // The fixed design's power at +30% by runs a side, simulated once and read for any power asked.
   const fixedPower = new Map<number, number>()
@@ -173,36 +246,65 @@ async function adaptiveTargets(row: (name: string, measured: string, requirement
       `${percent(power.slower)}; ${power.meanRuns.toFixed(1)} runs (${percent(share)})`,
       plan.target ? 'power ≥ 95%, mean runs ≤ 60% of fixed' : '–', plan.target ? power.slower >= 0.95 && share <= 0.6 : undefined)
   }
+  // The tail test under the default plan's looks, at half of each look's level (its share when p50
+  // alone is judged beside it; with p90 too it gets a third), looking until it says 'slower':
+  // stopping early on settled quantiles only removes looks, so this bounds the adaptive rate.
+  const looks = sequentialLooks({})
+  for (const [name, draw] of [['log-normal CV 20%', (random: Random) => simulateSamples({ samples: 60, baseMs: 50, change: 0, cv: 0.2 }, random)], ['Pareto α 1.2', (random: Random) => bothSides(60, pareto(random))]] as const) {
+    const rate = adaptiveTailRate(looks, draw, 2 * TRIALS, 700_000 + name.length)
+    row(`adaptive (the default plan), A/A, ${name}: false "slower" of the tail test at every look (${2 * TRIALS} trials)`, percent(rate), 'slower ≤ 1%', rate <= 0.01)
+  }
+}
+
+function adaptiveTailRate(looks: readonly Look[], draw: Draw, trials: number, seed: number): number {
+  const random = createRandom(seed)
+  let slower = 0
+  for (let trial = 0; trial < trials; trial++) {
+    const { base, head } = draw(random)
+    const verdicts = looks.map((look) => compareTail(base.slice(0, look.runs), head.slice(0, look.runs), { alpha: look.alpha / 2, minRelativeEffect: 0.1, minAbsoluteEffectMs: 1, paired: false }).verdict)
+    if (verdicts.includes('slower')) slower++
+  }
+  return slower / trials
 }
 
 interface QuantileRates {
-  readonly slower: Record<number, number>
-  readonly judged: Record<number, number>
+  /** `p50`, `p90`, `p99` …, then `tail`. */
+  readonly labels: readonly string[]
+  readonly slower: Record<string, number>
+  readonly judged: Record<string, number>
   readonly combinedSlower: number
+  /** p90, p99 or the tail test 'slower': any verdict above the median. */
   readonly tailSlower: number
   readonly anyVerdict: number
+  /** The tail test's share of alpha. */
+  readonly tailAlpha: number
 }
 
-function quantileRates(scenario: NoiseScenario, quantiles: readonly number[], seed: number): QuantileRates {
+function quantileRates(draw: Draw, quantiles: readonly number[], seed: number): QuantileRates {
   const random = createRandom(seed)
-  const slower: Record<number, number> = {}
-  const judged: Record<number, number> = {}
+  const labels = [...quantiles.map((q) => `p${q * 100}`), 'tail']
+  const slower: Record<string, number> = {}
+  const judged: Record<string, number> = {}
+  const count = (record: Record<string, number>, label: string): void => { record[label] = (record[label] ?? 0) + 1 }
   let combinedSlower = 0
   let tailSlower = 0
   let anyVerdict = 0
+  let tailAlpha = Number.NaN
   for (let trial = 0; trial < TRIALS; trial++) {
-    const { base, head } = simulateSamples(scenario, random)
+    const { base, head } = draw(random)
     const result = compareSamples(base, head, { quantiles, seed: trial })
-    for (const q of result.quantiles ?? []) {
-      if (q.verdict === 'slower') slower[q.quantile] = (slower[q.quantile] ?? 0) + 1
-      if (q.judged) judged[q.quantile] = (judged[q.quantile] ?? 0) + 1
+    const verdicts = [...(result.quantiles ?? []).map((q) => ({ label: `p${q.quantile * 100}`, above: q.quantile > 0.5, ...q })), ...(result.tail ? [{ label: 'tail', above: true, ...result.tail }] : [])]
+    for (const v of verdicts) {
+      if (v.verdict === 'slower') count(slower, v.label)
+      if (v.judged) count(judged, v.label)
     }
     if (result.verdict === 'slower') combinedSlower++
-    if (result.quantiles?.some((q) => q.quantile > 0.5 && q.verdict === 'slower')) tailSlower++
-    if (result.quantiles?.some((q) => q.verdict !== 'inconclusive')) anyVerdict++
+    if (verdicts.some((v) => v.above && v.verdict === 'slower')) tailSlower++
+    if (verdicts.some((v) => v.verdict !== 'inconclusive')) anyVerdict++
+    tailAlpha = result.tail?.alpha ?? Number.NaN
   }
-  const share = (counts: Record<number, number>): Record<number, number> => Object.fromEntries(quantiles.map((q) => [q, (counts[q] ?? 0) / TRIALS]))
-  return { slower: share(slower), judged: share(judged), combinedSlower: combinedSlower / TRIALS, tailSlower: tailSlower / TRIALS, anyVerdict: anyVerdict / TRIALS }
+  const share = (counts: Record<string, number>): Record<string, number> => Object.fromEntries(labels.map((label) => [label, (counts[label] ?? 0) / TRIALS]))
+  return { labels, slower: share(slower), judged: share(judged), combinedSlower: combinedSlower / TRIALS, tailSlower: tailSlower / TRIALS, anyVerdict: anyVerdict / TRIALS, tailAlpha }
 }
 
 async function adaptiveRates(scenario: Omit<NoiseScenario, 'samples'>, looks: readonly Look[], trials: number, seed: number): Promise<{ slower: number; faster: number; meanRuns: number }> {

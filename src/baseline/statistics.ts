@@ -8,12 +8,16 @@ import { compareQuantiles as compareTails, quantileLabel, quantileMinSamples, re
 import type { QuantileComparison } from './quantile-comparison.js'
 import { mannWhitneyU, safeRatio, wilcoxonSignedRank } from './rank-test.js'
 import { DECISION_DEFAULTS, samplesNeeded } from './sample-size.js'
+import { compareTail, tailMinSamples } from './tail-test.js'
+import type { TailComparison } from './tail-test.js'
 
 export { median } from './descriptive.js'
 export { DECISION_DEFAULTS, samplesNeeded } from './sample-size.js'
 export type { SampleSizeOptions } from './sample-size.js'
 export { quantileLabel, quantileMinSamples, requireQuantiles } from './quantile-comparison.js'
 export type { QuantileComparison } from './quantile-comparison.js'
+export { tailCountNeeded, tailMinSamples, tailPowerBound, tailRunsNeeded, tailTestPower } from './tail-test.js'
+export type { TailComparison, TailVerdict } from './tail-test.js'
 
 /**
  * What a duration comparison concluded about head relative to base: 'slower' and 'faster' are
@@ -52,8 +56,10 @@ export interface CompareOptions {
    * 10% of requests 3× slower barely moves the median but moves p95 and p99. Each gets its own
    * verdict (`quantiles` of the result), `alpha` is split between the quantiles the samples can
    * judge, and the verdict is 'slower' when any of them is. A quantile with too few samples
-   * ({@link quantileMinSamples}: p90 needs 36 a side, p99 368) gets no verdict. Default: the
-   * median only.
+   * ({@link quantileMinSamples}: p90 needs 36 a side, p99 368) gets no verdict. Asking for any
+   * quantile above the median adds the tail exceedance test (`tail` of the result), which takes
+   * one share of `alpha` like a quantile and judges the far tail from as few as 6 a side.
+   * Default: the median only.
    */
   readonly quantiles?: readonly number[]
 }
@@ -91,6 +97,13 @@ export interface Comparison {
    * still describe the median.
    */
   readonly quantiles?: readonly QuantileComparison[]
+  /**
+   * Only with `quantiles` that include one above the median: the tail exceedance test, which
+   * can add 'slower' or 'faster' to `verdict` but never blocks 'unchanged' (it cannot rule a tail
+   * change out). docs/statistics.md, "The tail test", shows why it is the most a valid test can
+   * find from few runs.
+   */
+  readonly tail?: TailComparison
 }
 
 interface Settings {
@@ -151,22 +164,36 @@ function minSamplesOf(q: number, confidence: number): number {
 }
 
 // Every asked quantile judged on its own at alpha split between those the samples can judge
-// (one that cannot be judged spends none of it); p50 is the median comparison itself.
+// (one that cannot be judged spends none of it) and the tail test, which asking for any quantile
+// above the median brings; p50 is the median comparison itself.
 function compareQuantiles(base: readonly number[], head: readonly number[], settings: Settings, quantiles: readonly number[]): Comparison {
   const count = Math.min(base.length, head.length)
-  const judged = quantiles.filter((q) => count >= minSamplesOf(q, settings.confidence)).length
-  const alpha = settings.alpha / Math.max(1, judged)
+  const withTail = quantiles.some((q) => q > 0.5)
+  const judgedQuantiles = quantiles.filter((q) => count >= minSamplesOf(q, settings.confidence)).length
+  // Whether the tail test can be judged depends on its share, so settle the share first.
+  const tailJudged = withTail && count >= tailMinSamples(settings.alpha / (judgedQuantiles + 1), settings.paired)
+  const alpha = settings.alpha / Math.max(1, judgedQuantiles + (tailJudged ? 1 : 0))
   const median = compareMedians(base, head, { ...settings, alpha })
   const tails = quantiles.filter((q) => q !== 0.5)
   const tailResults = compareTails(base, head, tails, { ...settings, alpha, random: createRandom(settings.seed + 1) })
   const results = quantiles.map((q): QuantileComparison => q === 0.5
     ? fromMedian(median, count, alpha)
     : tailResults[tails.indexOf(q)] as QuantileComparison)
-  const verdict = combine(results)
+  const tail = withTail ? compareTail(base, head, { ...settings, alpha }) : undefined
+  const verdict = combine(results, tail)
   const { advice: medianAdvice, ...rest } = median
-  if (verdict !== 'inconclusive') return { ...rest, verdict, quantiles: results }
-  const advice = results.filter((r) => r.verdict === 'inconclusive' && r.advice !== undefined).map((r) => (r.advice ?? '').startsWith(quantileLabel(r.quantile)) ? r.advice ?? '' : `${quantileLabel(r.quantile)}: ${r.advice ?? ''}`)
-  return { ...rest, verdict, quantiles: results, advice: advice.length > 0 ? advice.join(' ') : (medianAdvice ?? '') }
+  const found = tail === undefined ? {} : { tail }
+  if (verdict !== 'inconclusive') return { ...rest, verdict, quantiles: results, ...found }
+  return { ...rest, verdict, quantiles: results, ...found, advice: quantileAdvice(results, tail, medianAdvice) }
+}
+
+// With a tail test, its advice names the runs a tail verdict takes, and it replaces the median's
+// sample count, which plans for a shift of the whole distribution a tail regression is not.
+function quantileAdvice(results: readonly QuantileComparison[], tail: TailComparison | undefined, medianAdvice: string | undefined): string {
+  const open = results.filter((r) => r.verdict === 'inconclusive' && r.advice !== undefined && !(tail !== undefined && r.quantile === 0.5))
+  const advice = open.map((r) => (r.advice ?? '').startsWith(quantileLabel(r.quantile)) ? r.advice ?? '' : `${quantileLabel(r.quantile)}: ${r.advice ?? ''}`)
+  if (tail?.advice !== undefined) advice.unshift(tail.advice)
+  return advice.length > 0 ? advice.join(' ') : (medianAdvice ?? '')
 }
 
 function fromMedian(median: Comparison, count: number, alpha: number): QuantileComparison {
@@ -178,9 +205,9 @@ function fromMedian(median: Comparison, count: number, alpha: number): QuantileC
   return median.advice === undefined ? result : { ...result, advice: median.advice }
 }
 
-function combine(results: readonly QuantileComparison[]): Verdict {
-  if (results.some((r) => r.verdict === 'slower')) return 'slower'
-  if (results.some((r) => r.verdict === 'faster')) return 'faster'
+function combine(results: readonly QuantileComparison[], tail: TailComparison | undefined): Verdict {
+  if (results.some((r) => r.verdict === 'slower') || tail?.verdict === 'slower') return 'slower'
+  if (results.some((r) => r.verdict === 'faster') || tail?.verdict === 'faster') return 'faster'
   return results.length > 0 && results.every((r) => r.verdict === 'unchanged') ? 'unchanged' : 'inconclusive'
 }
 

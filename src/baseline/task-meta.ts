@@ -54,6 +54,7 @@ const KEY_DURATION = object({
     ci: both(array(number), rule('two bounds', (v) => Array.isArray(v) && v.length === 2)),
     advice: optional(string),
     quantiles: optional(array(object({ quantile: number, verdict: string, judged: boolean, minSamples: number, base: number, head: number, ratio: number }))),
+    tail: optional(object({ verdict: string, judged: boolean, minSamples: number, side: string, exceedances: number, needed: number, ratio: number })),
   }),
 })
 

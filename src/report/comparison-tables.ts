@@ -2,7 +2,7 @@ import { formatMs } from '../model/render-trace.js'
 import { describeAttribution } from '../baseline/attribution.js'
 import type { BaselineComparison, KeyDuration } from '../baseline/compare-baseline.js'
 import { quantileLabel } from '../baseline/statistics.js'
-import type { QuantileComparison } from '../baseline/statistics.js'
+import type { QuantileComparison, TailComparison } from '../baseline/statistics.js'
 import { formatInterval, formatRatio } from './comparison/describe-comparison.js'
 import { escapeMarkdown, markdownTable } from './markdown.js'
 import { textTable } from './text-table.js'
@@ -76,8 +76,8 @@ export interface QuantileTable {
 
 /**
  * The quantiles of every key side by side (`p50`, `p90`, `p99` …), one cell per quantile:
- * `120 ms → 350 ms ×2.92 slower`, or why a quantile was not judged. Undefined when the comparison
- * judged medians only.
+ * `120 ms → 350 ms ×2.92 slower`, or why a quantile was not judged; then the tail test's column
+ * when it ran. Undefined when the comparison judged medians only.
  *
  * @example
  * ```ts
@@ -88,8 +88,13 @@ export interface QuantileTable {
 export function quantileTable(durations: readonly KeyDuration[], base: string, head: string): QuantileTable | undefined {
   const asked = durations.find((d) => d.comparison.quantiles !== undefined)?.comparison.quantiles
   if (asked === undefined) return undefined
-  const header = ['span key', ...asked.map((q) => `${quantileLabel(q.quantile)} ${base} → ${head}`)]
-  const rows = durations.map((d) => [d.key, ...asked.map((q) => quantileCell(d.comparison.quantiles?.find((x) => x.quantile === q.quantile)))])
+  const withTail = durations.some((d) => d.comparison.tail !== undefined)
+  const header = ['span key', ...asked.map((q) => `${quantileLabel(q.quantile)} ${base} → ${head}`), ...(withTail ? ['tail: exceedances (needed)'] : [])]
+  const rows = durations.map((d) => [
+    d.key,
+    ...asked.map((q) => quantileCell(d.comparison.quantiles?.find((x) => x.quantile === q.quantile))),
+    ...(withTail ? [tailCell(d.comparison.tail)] : []),
+  ])
   return { header, align: header.map((_, i) => (i === 0 ? 'left' : 'right')), rows }
 }
 
@@ -106,6 +111,23 @@ export function quantileCell(q: QuantileComparison | undefined): string {
   if (q === undefined) return '–'
   const values = `${formatMs(q.base)} → ${formatMs(q.head)}`
   return q.judged ? `${values} ${formatRatio(q.ratio)} ${q.verdict}` : `${values} not judged (needs ${q.minSamples} a side)`
+}
+
+/**
+ * The tail test's cell: `head 9 (9) 2.31× slower` — 9 head runs beyond base's slowest (paired:
+ * the 9 largest per-pair changes all slowdowns), 9 needed, head's slowest 9 runs 2.31× base's;
+ * the verdict last, as in a quantile's cell.
+ *
+ * @example
+ * ```ts
+ * tailCell(comparison.tail)
+ * ```
+ */
+export function tailCell(tail: TailComparison | undefined): string {
+  if (tail === undefined) return '–'
+  if (!tail.judged) return `not judged (needs ${tail.minSamples} a side)`
+  const beyond = tail.side === 'none' ? 'none' : `${tail.side} ${tail.exceedances}`
+  return `${beyond} (${tail.needed}) ${formatRatio(tail.ratio)} ${tail.verdict}`
 }
 
 /**

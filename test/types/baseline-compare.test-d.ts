@@ -1,6 +1,6 @@
 import { describe, expectTypeOf, test } from 'vitest'
-import { compareSamples, criticalPath, defineScenarios, lintTrace, startCollector, TraceSamples } from 'tracewright'
-import type { Collector, Comparison, CriticalSegment, QuantileComparison, ScenarioClient, Service, Trace, Verdict } from 'tracewright'
+import { compareSamples, criticalPath, defineScenarios, lintTrace, startCollector, tailRunsNeeded, TraceSamples } from 'tracewright'
+import type { Collector, Comparison, CriticalSegment, QuantileComparison, ScenarioClient, Service, TailComparison, TailVerdict, Trace, Verdict } from 'tracewright'
 
 declare const svc: Service
 declare const trace: Trace
@@ -19,6 +19,12 @@ describe('baselines, statistics, the collector and compare', () => {
   test('quantile verdicts and critical paths are typed', () => {
     const result = compareSamples([1, 2, 3], [1, 2, 3], { quantiles: [0.5, 0.9] })
     expectTypeOf(result.quantiles).toEqualTypeOf<readonly QuantileComparison[] | undefined>()
+    expectTypeOf(result.tail).toEqualTypeOf<TailComparison | undefined>()
+    expectTypeOf(result.tail?.verdict).toEqualTypeOf<TailVerdict | undefined>()
+    // @ts-expect-error the tail test can show a change but never rule one out
+    const never: TailVerdict = 'unchanged'
+    void never
+    expectTypeOf(tailRunsNeeded(0.1, 0.01 / 3, 0.9, false)).toEqualTypeOf<number>()
     expectTypeOf(criticalPath(trace)).toEqualTypeOf<CriticalSegment[]>()
   })
 

@@ -71,7 +71,9 @@ export function describeSettings(report: ComparisonReport): string {
   const adaptive = settings.adaptive === undefined ? '' : settings.adaptive.settled
     ? `, adaptive: every verdict settled after ${settings.adaptive.looks} look${settings.adaptive.looks === 1 ? '' : 's'} (at most ${settings.adaptive.maxRounds} rounds)`
     : `, adaptive: stopped at the maximum of ${settings.adaptive.maxRounds} rounds with verdicts open`
-  const quantiles = settings.quantiles === undefined ? '' : `, quantiles ${settings.quantiles.map(quantileLabel).join('/')}`
+  // A quantile above the median brings the tail test, which takes a share of alpha: say so.
+  const tail = settings.quantiles?.some((q) => q > 0.5) === true ? ' and the tail test' : ''
+  const quantiles = settings.quantiles === undefined ? '' : `, quantiles ${settings.quantiles.map(quantileLabel).join('/')}${tail}`
   return `${how}${adaptive}, min effect ${formatPercent(settings.minRelativeEffect)} and ${settings.minAbsoluteEffectMs} ms${quantiles}`
 }
 

@@ -20,19 +20,22 @@ describe('quantiles and attribution in every format', () => {
     expect(text).toMatch(/p50 base → head +p90 base → head/)
     expect(text).toMatch(/shop \| price order \| GET \/orders\/:id +[\d.]+ ms → [\d.]+ ms [\d.]+× slower +[\d.]+ ms → [\d.]+ ms not judged \(needs 36 a side\)/)
     expect(text).toMatch(/Why "shop \| GET \/orders\/:id" is slower: \+[\d.]+ ms end to end; [\d.]+ ms of it is `price order` self time on the critical path;.*`SELECT items` is 3× more frequent \(1 → 3 per run\)\./)
-    expect(text).toContain('quantiles p50/p90')
+    expect(text).toContain('quantiles p50/p90 and the tail test')
+    // The tail test ran beside the quantiles: paired, the 16 largest per-round changes all slowdowns.
+    expect(text).toMatch(/p90 base → head +tail: exceedances \(needed\)/)
+    expect(text).toMatch(/shop \| price order \| GET \/orders\/:id +.*not judged \(needs 36 a side\) +head 16 \(11\) [\d.]+× slower/)
   })
 
   test('markdown: a quantile table and the reason as a list item', () => {
     const markdown = formatComparisonMarkdown(report)
-    expect(markdown).toContain('| span key | p50 base → head | p90 base → head |')
+    expect(markdown).toContain('| span key | p50 base → head | p90 base → head | tail: exceedances (needed) |')
     expect(markdown).toMatch(/- Why "shop \\\| GET \/orders\/:id" is slower: /)
   })
 
   test('html: a quantile table with its verdict classes and the critical-path list', () => {
     const html = formatComparisonHtml(report)
     expect(html).toContain('<table class="quantiles">')
-    expect(html).toMatch(/<td class="verdict-slower">[\d.]+ ms → [\d.]+ ms [\d.]+× slower<\/td><td class="not-judged">/)
+    expect(html).toMatch(/<td class="verdict-slower">[\d.]+ ms → [\d.]+ ms [\d.]+× slower<\/td><td class="not-judged">[^<]*<\/td><td class="verdict-slower">head 16 \(11\) [\d.]+× slower<\/td>/)
     expect(html).toMatch(/<ul class="attribution">\n<li>Why &#34;shop \| GET \/orders\/:id&#34; is slower: /)
   })
 
@@ -41,6 +44,8 @@ describe('quantiles and attribution in every format', () => {
     expect(back.settings.quantiles).toEqual([0.5, 0.9])
     const p90 = back.scenarios[0]?.durations.find((d) => d.key === PRICE)?.comparison.quantiles?.[1]
     expect(p90).toMatchObject({ quantile: 0.9, judged: false, minSamples: 36, ci: [null, null] })
+    const tail = back.scenarios[0]?.durations.find((d) => d.key === PRICE)?.comparison.tail
+    expect(tail).toMatchObject({ verdict: 'slower', judged: true, side: 'head', exceedances: 16, needed: 11 })
     expect(back.scenarios[0]?.attribution?.[0]?.frequency).toContainEqual({ key: 'shop | SELECT items | GET /orders/:id', before: 1, after: 3 })
   })
 })
