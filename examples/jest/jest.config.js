@@ -1,0 +1,24 @@
+// Jest runs the specs as native ES modules (`node --experimental-vm-modules`, as Jest's ESM
+// support needs), TypeScript through ./strip-types.js. Inside the repo `tracewright` names the
+// sources, as in vitest.config.ts (test/package.test.ts checks the built package); `./x.js`
+// imports name TypeScript sources, as tsc wants them written.
+const root = new URL('../../', import.meta.url).pathname
+
+export default {
+  rootDir: root,
+  roots: ['<rootDir>/examples'],
+  testMatch: ['<rootDir>/examples/**/*.jest.ts'],
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  transform: { '\\.ts$': '<rootDir>/examples/jest/strip-types.js' },
+  moduleNameMapper: {
+    '^tracewright$': '<rootDir>/src/index.ts',
+    '^tracewright/jest$': '<rootDir>/matchers/jest.ts',
+    '^tracewright/matchers$': '<rootDir>/matchers/index.ts',
+    '^tracewright/instrument$': '<rootDir>/src/instrument.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
+  // A user writes 'tracewright/jest'; set-up files are resolved without moduleNameMapper.
+  setupFilesAfterEnv: ['<rootDir>/matchers/jest.ts'],
+}
