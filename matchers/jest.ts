@@ -19,7 +19,10 @@ import type { TracewrightMatchers } from './types.js'
 
 export type { TracewrightMatchers } from './types.js'
 
-expect.extend(tracewrightMatchers)
+// The matchers are typed against vitest's matcher state; they read only what Jest's has too
+// (isNot, utils, equals, customTesters, testPath, currentTestName, snapshotState), which
+// test/jest/jest.test.ts's conformance run checks.
+expect.extend(tracewrightMatchers as unknown as Parameters<typeof expect.extend>[0])
 setTestRunner(createJestAdapter({ beforeEach, afterEach, expect }))
 
 declare module 'expect' {

@@ -6,8 +6,8 @@ const root = new URL('../../', import.meta.url).pathname
 
 export default {
   rootDir: root,
-  roots: ['<rootDir>/examples'],
-  testMatch: ['<rootDir>/examples/**/*.jest.ts'],
+  roots: ['<rootDir>/examples', '<rootDir>/test'],
+  testMatch: ['<rootDir>/{examples,test}/**/*.jest.ts'],
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
