@@ -15,6 +15,7 @@ export type {
   Service,
   TracedHttpResponse,
   TracedResponse,
+  ForeignTrace,
   WaitForSpanOptions,
 } from './harness/types.js'
 

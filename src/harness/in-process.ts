@@ -85,6 +85,7 @@ export async function startInProcessService(options: InProcessServiceOptions): P
       return result
     },
     waitForSpan: client.waitForSpan,
+    startTrace: client.startTrace,
     measure: client.measure,
     stop() {
       stopping ??= (async () => {

@@ -1,5 +1,5 @@
-import { contextFromMatcherState } from './test-runner.js'
-import type { CurrentTest, MatcherStateLike, TestRunnerAdapter } from './test-runner.js'
+import { contextFromMatcherState, noRunningTest, TestRecord } from './test-runner.js'
+import type { MatcherStateLike, TestRunnerAdapter } from './test-runner.js'
 
 /** What the Jest adapter needs of Jest: its hooks and its `expect` (from `@jest/globals`). */
 export interface JestGlobals {
@@ -24,50 +24,34 @@ function circusState(): CircusState | undefined {
   return symbol === undefined ? undefined : (globalThis as Record<symbol, CircusState | undefined>)[symbol]
 }
 
-/** The running test's timeout as jest-circus will apply it: the test's own, else the configured one. */
-function jestTimeout(state: CircusState | undefined): number | undefined {
-  return state?.currentlyRunningTest?.timeout || state?.testTimeout
-}
-
 /**
  * The harness's view of Jest (`tracewright/jest`). Jest has no `onTestFinished`, so the adapter
  * registers one `beforeEach` that opens a record of the test and one `afterEach` that runs what
  * the harness queued for it; an error thrown there fails that test, as in vitest.
  */
 export function createJestAdapter(jest: JestGlobals): TestRunnerAdapter {
-  let running: { test: CurrentTest; finish: Array<() => void | Promise<void>> } | undefined
+  let running: TestRecord | undefined
   jest.beforeEach(() => {
     const state = circusState()
-    const timeout = jestTimeout(state)
-    running = {
-      test: {
-        ...(timeout === undefined ? {} : { timeout }),
-        result: { startTime: Date.now() },
-        ...(state?.currentlyRunningTest?.concurrent === true ? { concurrent: true } : {}),
-      },
-      finish: [],
-    }
+    // The test's own timeout, else the configured one, as jest-circus applies them.
+    const timeout = state?.currentlyRunningTest?.timeout || state?.testTimeout
+    running = new TestRecord({
+      ...(timeout === undefined ? {} : { timeout }),
+      result: { startTime: Date.now() },
+      ...(state?.currentlyRunningTest?.concurrent === true ? { concurrent: true } : {}),
+    })
   })
   jest.afterEach(async () => {
     const finished = running
     running = undefined
-    if (finished === undefined) return
-    const errors: unknown[] = []
-    for (const fn of finished.finish) {
-      try {
-        await fn()
-      } catch (error) {
-        errors.push(error)
-      }
-    }
-    if (errors.length > 0) throw errors[0]
+    await finished?.finish()
   })
   return {
     name: 'jest',
     currentTest: () => running?.test,
     onTestFinished: (fn) => {
-      if (running === undefined) throw new Error('no Jest test is running')
-      running.finish.push(fn)
+      if (running === undefined) throw noRunningTest('Jest')
+      running.onFinished(fn)
     },
     baselineContext: (state = jest.expect.getState()) => contextFromMatcherState(state, (file) => `npx jest ${file} -u`),
   }

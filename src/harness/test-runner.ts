@@ -119,6 +119,41 @@ export function contextFromMatcherState(state: MatcherStateLike, command: (file:
   }
 }
 
+/**
+ * The running test of a runner without `onTestFinished` (Jest, Playwright Test): its adapter
+ * opens a record when the test starts and closes it when the test's body is over, running what
+ * the harness queued for it. The first error queued work throws is rethrown, to fail the test.
+ */
+export class TestRecord {
+  readonly test: CurrentTest
+  readonly #finish: Array<() => void | Promise<void>> = []
+
+  constructor(test: CurrentTest) {
+    this.test = test
+  }
+
+  onFinished(fn: () => void | Promise<void>): void {
+    this.#finish.push(fn)
+  }
+
+  async finish(): Promise<void> {
+    const errors: unknown[] = []
+    for (const fn of this.#finish) {
+      try {
+        await fn()
+      } catch (error) {
+        errors.push(error)
+      }
+    }
+    if (errors.length > 0) throw errors[0]
+  }
+}
+
+/** The error of a harness call that needs a running test between tests. */
+export function noRunningTest(runner: string): Error {
+  return new Error(`no ${runner} test is running`)
+}
+
 /** A spec file as a command-line argument: relative to the working directory, quoted when it has a space. */
 export function shellFile(testPath: string): string {
   const file = relative(process.cwd(), testPath) || testPath

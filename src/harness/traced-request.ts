@@ -7,29 +7,56 @@ import type { Trace } from '../select/trace.js'
 import { ServiceError, UsageError } from '../errors.js'
 import type { ClientContext } from './client-context.js'
 import { msOption } from './ms-option.js'
-import type { RequestOptions, RequestSpec, TracedHttpResponse, TracedResponse } from './types.js'
+import type { ForeignTrace, RequestOptions, RequestSpec, TracedHttpResponse, TracedResponse } from './types.js'
 
 /**
  * Sends one request with a fresh trace (the harness's client span as its `traceparent`), reads the
  * response, and resolves once the trace has settled; the trace is then owned by the running test.
  */
 export async function tracedRequest(ctx: ClientContext, target: string | RequestSpec, requestOptions?: RequestOptions): Promise<TracedResponse> {
-  const { options, store } = ctx
+  const { options } = ctx
   const failure = options.failure?.()
   if (failure) throw failure
   const spec = parseRequestTarget(target, requestOptions)
   const settleTimeoutMs = msOption(requestOptions ?? {}, { name: 'timeoutMs', alias: 'timeout' }, options.settleTimeoutMs, 'send request')
-  ctx.tests.releaseFinished()
-  const ids = newHarnessIds()
-  const { spanId } = ids
-  const traceId = options.traceIdPrefix === undefined ? ids.traceId : options.traceIdPrefix + ids.traceId.slice(options.traceIdPrefix.length)
-  store.begin(traceId)
-  options.onTrace?.(traceId)
+  const { traceId, spanId } = beginTrace(ctx)
   const response = await send(ctx, spec, `00-${traceId}-${spanId}-01`, traceId)
   const trace = await settle(ctx, traceId, spanId, settleTimeoutMs)
   const pending = ctx.tests.releaseAfterTest(traceId)
   if (pending) await pending
   return { response, trace }
+}
+
+/** Draws the ids of a fresh trace and opens it in the store (released traces of finished tests go first). */
+function beginTrace(ctx: ClientContext): { traceId: string; spanId: string } {
+  const { options, store } = ctx
+  ctx.tests.releaseFinished()
+  const ids = newHarnessIds()
+  const traceId = options.traceIdPrefix === undefined ? ids.traceId : options.traceIdPrefix + ids.traceId.slice(options.traceIdPrefix.length)
+  store.begin(traceId)
+  options.onTrace?.(traceId)
+  return { traceId, spanId: ids.spanId }
+}
+
+/**
+ * A fresh trace for a request someone else sends (a browser, another client): its `traceparent`,
+ * and the wait for its settled trace once the response is in, owned by the running test as a
+ * request's trace is.
+ */
+export function foreignTrace(ctx: ClientContext): ForeignTrace {
+  const failure = ctx.options.failure?.()
+  if (failure) throw failure
+  const { traceId, spanId } = beginTrace(ctx)
+  return {
+    traceId,
+    traceparent: `00-${traceId}-${spanId}-01`,
+    async settled(timeoutMs = ctx.options.settleTimeoutMs): Promise<Trace> {
+      const trace = await settle(ctx, traceId, spanId, timeoutMs)
+      const pending = ctx.tests.releaseAfterTest(traceId)
+      if (pending) await pending
+      return trace
+    },
+  }
 }
 
 /** Sends the request and reads its body; a failure is explained by the service's exit where there is one. */
