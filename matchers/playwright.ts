@@ -26,6 +26,7 @@ import { startService } from '../src/harness/start-service.js'
 import type { StartServiceOptions } from '../src/harness/start-service.js'
 import { setTestRunner } from '../src/harness/test-runner.js'
 import type { Service } from '../src/harness/types.js'
+import type { AsymmetricMatcherLike } from '../src/select/selector.js'
 import { tracewrightMatchers } from './index.js'
 import type { TracewrightMatchers } from './types.js'
 
@@ -38,12 +39,27 @@ type PlaywrightMatchers = {
   [K in keyof TracewrightMatchers]: (this: ExpectMatcherState, received: unknown, ...args: Parameters<TracewrightMatchers[K]>) => MatcherReturnType
 }
 
+const extended = playwrightExpect.extend(tracewrightMatchers as unknown as PlaywrightMatchers)
+
+/**
+ * Playwright types its asymmetric matchers as plain records, which selectors cannot tell from an
+ * attribute object; these signatures come first, and type the same objects as selectors take them.
+ */
+interface TypedAsymmetricMatchers {
+  stringMatching(pattern: string | RegExp): AsymmetricMatcherLike
+  stringContaining(text: string): AsymmetricMatcherLike
+  any(type: unknown): AsymmetricMatcherLike
+  anything(): AsymmetricMatcherLike
+  closeTo(value: number, digits?: number): AsymmetricMatcherLike
+}
+
 /**
  * Playwright's `expect` with tracewright's matchers. The matchers are typed against vitest's
- * matcher state; they read only what Playwright's has too (isNot, utils, equals), which
+ * matcher state; they read only what Playwright's has too (isNot, utils), which
  * test/playwright/playwright.test.ts checks on every matcher.
  */
-export const expect = playwrightExpect.extend(tracewrightMatchers as unknown as PlaywrightMatchers)
+// The cast only retypes: the asymmetric matchers Playwright returns do have `asymmetricMatch`.
+export const expect = extended as TypedAsymmetricMatchers & typeof extended
 
 const adapter = createPlaywrightAdapter()
 setTestRunner(adapter)
