@@ -1,3 +1,5 @@
+import { appendFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { contextFromMatcherState, noRunningTest, TestRecord } from './test-runner.js'
 import type { MatcherStateLike, TestRunnerAdapter } from './test-runner.js'
 
@@ -6,6 +8,20 @@ export interface JestGlobals {
   beforeEach(fn: () => void): void
   afterEach(fn: () => Promise<void>): void
   readonly expect: { getState(): MatcherStateLike }
+}
+
+/**
+ * The directory `tracewright/jest-reporter` set for this run: Jest's reporters run in the parent
+ * process and get no per-test data from a worker, so what `toMatchBaseline` did is written here,
+ * one JSON line per test, and the reporter reads it when the run ends.
+ */
+export const JEST_REPORT_DIR_ENV = 'TRACEWRIGHT_JEST_REPORT_DIR'
+
+/** One line of a worker's file in {@link JEST_REPORT_DIR_ENV}. */
+export interface JestBaselineLine {
+  readonly testPath: string
+  readonly testName: string
+  readonly entries: readonly unknown[]
 }
 
 /** The part of jest-circus's state the adapter reads: the running test's own timeout and the default. */
@@ -31,7 +47,9 @@ function circusState(): CircusState | undefined {
  */
 export function createJestAdapter(jest: JestGlobals): TestRunnerAdapter {
   let running: TestRecord | undefined
+  let meta: unknown[] = []
   jest.beforeEach(() => {
+    meta = []
     const state = circusState()
     // The test's own timeout, else the configured one, as jest-circus applies them.
     const timeout = state?.currentlyRunningTest?.timeout || state?.testTimeout
@@ -44,6 +62,7 @@ export function createJestAdapter(jest: JestGlobals): TestRunnerAdapter {
   jest.afterEach(async () => {
     const finished = running
     running = undefined
+    writeBaselineLine(jest.expect.getState(), meta)
     await finished?.finish()
   })
   return {
@@ -53,6 +72,17 @@ export function createJestAdapter(jest: JestGlobals): TestRunnerAdapter {
       if (running === undefined) throw noRunningTest('Jest')
       running.onFinished(fn)
     },
-    baselineContext: (state = jest.expect.getState()) => contextFromMatcherState(state, (file) => `npx jest ${file} -u`),
+    baselineContext: (state = jest.expect.getState()) => {
+      const context = contextFromMatcherState(state, (file) => `npx jest ${file} -u`)
+      return context === undefined ? undefined : { ...context, meta }
+    },
   }
+}
+
+function writeBaselineLine(state: MatcherStateLike, entries: readonly unknown[]): void {
+  const dir = process.env[JEST_REPORT_DIR_ENV]
+  const { testPath, currentTestName } = state
+  if (dir === undefined || entries.length === 0 || testPath === undefined || currentTestName === undefined) return
+  const line: JestBaselineLine = { testPath, testName: currentTestName, entries }
+  appendFileSync(join(dir, `${process.pid}.jsonl`), `${JSON.stringify(line)}\n`)
 }

@@ -12,6 +12,8 @@ import type { CaseExpect } from '../matchers/conformance/cases.js'
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const jest = join(root, 'node_modules', 'jest', 'bin', 'jest.js')
 const config = join(root, 'examples', 'jest', 'jest.config.js')
+// Reporters are loaded by Jest untransformed: the built one (npm test builds first).
+const reporters = ['--reporters=default', `--reporters=${join(root, 'dist', 'src', 'report', 'jest-reporter', 'index.js')}`]
 
 /** One test of Jest's `--json` result. */
 interface JestAssertion {
@@ -73,19 +75,25 @@ describe('the Jest example (examples/jest), run by Jest', () => {
     ])
   })
 
-  test('jest -u records the baseline under Jest\'s test name, and the next run compares with it', { timeout: 120_000 }, async () => {
+  test('jest -u records the baseline under Jest\'s test name, the next run compares with it, and tracewright/jest-reporter reports both', { timeout: 120_000 }, async () => {
     const file = join(scratch, 'baseline.json')
     const env = { TRACEWRIGHT_JEST_BASELINE: file }
-    const missing = await runJest(['examples/jest/baseline.jest.ts'], env)
+    const spec = 'examples/jest/baseline.jest.ts'
+    const title = `${spec} > GET /report keeps its shape and its speed`
+    const missing = await runJest([spec, ...reporters], env)
     expect(missing.code).toBe(1)
-    expect(missing.tests[0]?.failureMessages.join('\n')).toContain(`No baseline recorded for "GET /report keeps its shape and its speed" in ${file}.\nRecord one with \`npx jest examples/jest/baseline.jest.ts -u\``)
-    const recorded = await runJest(['examples/jest/baseline.jest.ts', '-u'], env)
+    expect(missing.tests[0]?.failureMessages.join('\n')).toContain(`No baseline recorded for "GET /report keeps its shape and its speed" in ${file}.\nRecord one with \`npx jest ${spec} -u\``)
+    expect(missing.output).toContain(`Missing baselines\n  ✗ ${title}: no baseline recorded: run npx jest -u to record it in`)
+    const recorded = await runJest([spec, '-u', ...reporters], env)
     expect(recorded.code, recorded.output).toBe(0)
+    expect(recorded.output).toContain(`Recorded (update mode)\n  ● ${title}: recorded the baseline in `)
     const written = JSON.parse(await readFile(file, 'utf8')) as { tests: Record<string, { runs: number; keys: Record<string, unknown> }> }
     expect(Object.keys(written.tests)).toEqual(['GET /report keeps its shape and its speed'])
     expect(written.tests['GET /report keeps its shape and its speed']?.runs).toBe(20)
-    const compared = await runJest(['examples/jest/baseline.jest.ts'], env)
+    const compared = await runJest([spec, ...reporters], env)
     expect(compared.code, compared.output).toBe(0)
+    expect(compared.output).toContain(`tracewright baselines  1 compared\n\n✓ ${title}\n  against `)
+    expect(compared.output).toContain(': 0 structural changes, 0 slower span keys')
   })
 
   test('failures read as under vitest: the matcher\'s message, and a late span failing its test', { timeout: 120_000 }, async () => {

@@ -12,6 +12,7 @@ const root = fileURLToPath(new URL('../..', import.meta.url))
 const cli = join(root, 'node_modules', '@playwright', 'test', 'cli.js')
 const exampleConfig = join(root, 'examples', 'playwright', 'playwright.config.ts')
 const fixturesConfig = join(root, 'test', 'playwright', 'fixtures', 'playwright.config.ts')
+const baselineReporter = join(root, 'dist', 'src', 'report', 'playwright-reporter', 'index.js')
 
 /** One test of Playwright's JSON report, flattened. */
 interface PlaywrightTest {
@@ -54,7 +55,8 @@ function flatten(suite: JsonSuite, path: readonly string[]): PlaywrightTest[] {
  */
 async function runPlaywright(config: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<PlaywrightRun> {
   const report = join(scratch, `report-${Math.random().toString(36).slice(2)}.json`)
-  const argv = [cli, 'test', '-c', config, '--reporter=json', `--output=${join(scratch, 'results')}`, ...args]
+  // The JSON report to a file, read below; tracewright/playwright-reporter (built: npm test builds first) to stdout.
+  const argv = [cli, 'test', '-c', config, `--reporter=json,${baselineReporter}`, `--output=${join(scratch, 'results')}`, ...args]
   const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
     execFile(process.execPath, argv, {
       cwd: root,
@@ -98,20 +100,26 @@ describe('the Playwright example (examples/playwright), run by Playwright Test i
     expect(stable(run.tests[0]?.errors.join('\n') ?? '')).toMatchSnapshot()
   })
 
-  test('-u records the baseline under the test\'s title path, and the next run compares with it', { timeout: 180_000 }, async () => {
+  test('-u records the baseline under the test\'s title path, the next run compares with it, and tracewright/playwright-reporter reports both', { timeout: 180_000 }, async () => {
     const file = join(scratch, 'baseline.json')
     const env = { TRACEWRIGHT_PLAYWRIGHT_BASELINE: file }
     const spec = 'test/playwright/fixtures/baseline.pw.ts'
     const missing = await runPlaywright(fixturesConfig, [spec], env)
     expect(missing.code).toBe(1)
     expect(missing.tests[0]?.errors.join('\n')).toContain(`No baseline recorded for "reports > GET /report keeps its shape" in ${file}.\nRecord one with \`npx playwright test ${spec} -u\``)
+    // Relative to the config's directory, as vitest's reporter names a spec relative to its root.
+    const title = 'baseline.pw.ts > reports > GET /report keeps its shape'
+    expect(missing.output).toContain(`Missing baselines\n  ✗ ${title}: no baseline recorded: run npx playwright test -u to record it in`)
     const recorded = await runPlaywright(fixturesConfig, [spec, '-u'], env)
     expect(recorded.code, recorded.output).toBe(0)
+    expect(recorded.output).toContain(`Recorded (update mode)\n  ● ${title}: recorded the baseline in `)
     const written = JSON.parse(await readFile(file, 'utf8')) as { tests: Record<string, { runs: number }> }
     expect(Object.keys(written.tests)).toEqual(['reports > GET /report keeps its shape'])
     expect(written.tests['reports > GET /report keeps its shape']?.runs).toBe(10)
     const compared = await runPlaywright(fixturesConfig, [spec], env)
     expect(compared.code, compared.output).toBe(0)
+    expect(compared.output).toContain(`tracewright baselines  1 compared\n\n✓ ${title}\n  against `)
+    expect(compared.output).toContain(': 0 structural changes, 0 slower span keys')
   })
 })
 
