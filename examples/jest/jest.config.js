@@ -7,7 +7,8 @@ const root = new URL('../../', import.meta.url).pathname
 export default {
   rootDir: root,
   roots: ['<rootDir>/examples', '<rootDir>/test'],
-  testMatch: ['<rootDir>/{examples,test}/**/*.jest.ts'],
+  // examples/orders/orders.spec.ts is vitest's spec, run here unchanged (see ./vitest-as-jest.ts).
+  testMatch: ['<rootDir>/{examples,test}/**/*.jest.ts', '<rootDir>/examples/orders/orders.spec.ts'],
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
@@ -17,6 +18,7 @@ export default {
     '^tracewright/jest$': '<rootDir>/matchers/jest.ts',
     '^tracewright/matchers$': '<rootDir>/matchers/index.ts',
     '^tracewright/instrument$': '<rootDir>/src/instrument.ts',
+    '^vitest$': '<rootDir>/examples/jest/vitest-as-jest.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   // A user writes 'tracewright/jest'; set-up files are resolved without moduleNameMapper.

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -6,7 +5,8 @@ import { fileURLToPath } from 'node:url'
 import { stripVTControlCharacters } from 'node:util'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { MATCHER_NAMES } from '../../src/harness/vitest-set-up.js'
-import { MATCHER_CASES, runCases } from '../matchers/conformance/cases.js'
+import { MATCHER_CASES, runCases, VITEST_OUTCOMES_ENV } from '../matchers/conformance/cases.js'
+import { runRunner, withoutIdsAndTimings } from '../fixtures/run-runner.js'
 import type { CaseExpect } from '../matchers/conformance/cases.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -33,42 +33,34 @@ beforeAll(async () => { scratch = await mkdtemp(join(tmpdir(), 'tracewright-jest
 afterAll(() => rm(scratch, { recursive: true, force: true }))
 
 /**
- * Runs Jest (its own process, native ES modules) on `args` with the example's config, as a user's
- * `npx jest` would, and reads its JSON result. Jest exits when its run ends: `--forceExit` is not
- * passed, so a service a spec left running would hang the run and fail this test by its timeout.
+ * Runs Jest (native ES modules) on `args` with the example's config, as a user's `npx jest` would,
+ * and reads its JSON result. `--forceExit` is not passed: a service left running hangs the run.
  */
 async function runJest(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<JestRun> {
   const result = join(scratch, `result-${Math.random().toString(36).slice(2)}.json`)
   const argv = ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', jest, '-c', config, '--ci', '--json', `--outputFile=${result}`, ...args]
-  const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
-    execFile(process.execPath, argv, { cwd: root, env: { ...process.env, NO_COLOR: '1', ...env }, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, output: stripVTControlCharacters(`${stdout}${stderr}`) })
-    })
-  })
+  const { code, output } = await runRunner(argv, root, env)
   const json = JSON.parse(await readFile(result, 'utf8')) as { testResults: { assertionResults: JestAssertion[] }[] }
   return { code, output, tests: json.testResults.flatMap((file) => file.assertionResults) }
 }
 
 /** A failure message as a snapshot can hold it: no colours, no stack, no ids or timings. */
 function stable(message: string): string {
-  return stripVTControlCharacters(message)
-    .split('\n').filter((line) => !/^\s+at /.test(line)).join('\n')
-    .replace(/\b[0-9a-f]{32}\b/g, '<trace id>')
-    .replace(/\b[0-9a-f]{16}\b/g, '<span id>')
-    .replace(/\d+(\.\d+)? ms/g, '<n> ms')
-    .trim()
+  return withoutIdsAndTimings(stripVTControlCharacters(message).split('\n').filter((line) => !/^\s+at /.test(line)).join('\n'))
 }
 
 describe('the Jest example (examples/jest), run by Jest', () => {
-  test('passes: examples/orders under Jest, the harness\'s per-test parts, a baseline', { timeout: 120_000 }, async () => {
-    const run = await runJest(['examples/jest'])
+  test('passes: examples/orders/orders.spec.ts unchanged under Jest, the harness\'s per-test parts, a baseline', { timeout: 120_000 }, async () => {
+    const run = await runJest(['examples/jest', 'examples/orders'])
     expect(run.code, run.output).toBe(0)
     expect(run.tests.map((t) => `${t.status} ${t.fullName}`).sort()).toEqual([
       'passed GET /orders/:id a failing downstream call is an error on the client span, not on the request',
       'passed GET /orders/:id an unknown order answers 404 without asking inventory',
       'passed GET /orders/:id reads the order and its items once each, then asks inventory per SKU',
       'passed GET /report keeps its shape and its speed',
-      'passed the N+1 variant is caught by toHaveSpanCount, and the failure names every extra query',
+      'passed POST /orders/:id/audit answers first and writes the audit record in the background, in the same trace',
+      'passed exceptions toHaveRecordedException and toHaveEvent read the span events',
+      'passed the N+1 variant is caught by toHaveSpanCount',
       'passed the harness under Jest a test\'s traces stay in the store while it runs',
       'passed the harness under Jest a trace that never settles fails inside the test\'s own timeout, saying so',
       'passed the harness under Jest and are released once it is over, at the next request',
@@ -117,7 +109,7 @@ describe('matcher conformance: every matcher behaves the same under Jest', () =>
   test('each case passes or fails under Jest exactly as under vitest, with the same message', { timeout: 120_000 }, async () => {
     const file = join(scratch, 'vitest-outcomes.json')
     await writeFile(file, JSON.stringify(runCases(expect as unknown as CaseExpect)))
-    const run = await runJest(['test/matchers/conformance'], { TRACEWRIGHT_VITEST_OUTCOMES: file })
+    const run = await runJest(['test/matchers/conformance'], { [VITEST_OUTCOMES_ENV]: file })
     expect(run.tests.filter((t) => t.status !== 'passed').map((t) => `${t.fullName}\n${t.failureMessages.join('\n')}`)).toEqual([])
     expect(run.tests).toHaveLength(MATCHER_CASES.length + 1)
     expect(run.code).toBe(0)

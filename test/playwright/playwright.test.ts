@@ -1,11 +1,11 @@
-import { execFile } from 'node:child_process'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { stripVTControlCharacters } from 'node:util'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { MATCHER_CASES, runCases } from '../matchers/conformance/cases.js'
+import { MATCHER_CASES, runCases, VITEST_OUTCOMES_ENV } from '../matchers/conformance/cases.js'
+import { runRunner, withoutIdsAndTimings } from '../fixtures/run-runner.js'
 import type { CaseExpect } from '../matchers/conformance/cases.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
@@ -57,15 +57,7 @@ async function runPlaywright(config: string, args: readonly string[], env: Reado
   const report = join(scratch, `report-${Math.random().toString(36).slice(2)}.json`)
   // The JSON report to a file, read below; tracewright/playwright-reporter (built: npm test builds first) to stdout.
   const argv = [cli, 'test', '-c', config, `--reporter=json,${baselineReporter}`, `--output=${join(scratch, 'results')}`, ...args]
-  const { code, output } = await new Promise<{ code: number; output: string }>((resolve) => {
-    execFile(process.execPath, argv, {
-      cwd: root,
-      env: { ...process.env, PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', PLAYWRIGHT_JSON_OUTPUT_NAME: report, NO_COLOR: '1', ...env },
-      maxBuffer: 16 * 1024 * 1024,
-    }, (error, stdout, stderr) => {
-      resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, output: stripVTControlCharacters(`${stdout}${stderr}`) })
-    })
-  })
+  const { code, output } = await runRunner(argv, root, { PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD: '1', PLAYWRIGHT_JSON_OUTPUT_NAME: report, ...env })
   const json = JSON.parse(await readFile(report, 'utf8')) as { suites: JsonSuite[] }
   return { code, output, tests: json.suites.flatMap((suite) => flatten(suite, [])) }
 }
@@ -74,11 +66,7 @@ async function runPlaywright(config: string, args: readonly string[], env: Reado
 function stable(message: string): string {
   // Playwright appends the spec's source around the failing line, and its absolute path.
   const frame = message.search(/^>?\s*\d+ \|/m)
-  return (frame === -1 ? message : message.slice(0, frame))
-    .replace(/\b[0-9a-f]{32}\b/g, '<trace id>')
-    .replace(/\b[0-9a-f]{16}\b/g, '<span id>')
-    .replace(/\d+(\.\d+)? ms/g, '<n> ms')
-    .trim()
+  return withoutIdsAndTimings(frame === -1 ? message : message.slice(0, frame))
 }
 
 describe('the Playwright example (examples/playwright), run by Playwright Test in Chromium', () => {
@@ -127,7 +115,7 @@ describe('matcher conformance: every matcher behaves the same on Playwright\'s e
   test('each case passes or fails as under vitest, with the same message', { timeout: 120_000 }, async () => {
     const file = join(scratch, 'vitest-outcomes.json')
     await writeFile(file, JSON.stringify(runCases(expect as unknown as CaseExpect)))
-    const run = await runPlaywright(fixturesConfig, ['test/matchers/conformance/conformance.pw.ts'], { TRACEWRIGHT_VITEST_OUTCOMES: file })
+    const run = await runPlaywright(fixturesConfig, ['test/matchers/conformance/conformance.pw.ts'], { [VITEST_OUTCOMES_ENV]: file })
     expect(run.tests.filter((t) => t.status !== 'passed').map((t) => `${t.title}\n${t.errors.join('\n')}`)).toEqual([])
     expect(run.tests).toHaveLength(MATCHER_CASES.length + 1)
     expect(run.code).toBe(0)

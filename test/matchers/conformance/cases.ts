@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { stripVTControlCharacters } from 'node:util'
 import type { TracewrightMatchers } from '../../../matchers/types.js'
 import type { AsymmetricMatcherLike } from '../../../src/select/selector.js'
@@ -112,4 +113,16 @@ export function runCases(expect: CaseExpect): CaseOutcome[] {
       return { title, pass: false, message: stripVTControlCharacters(error.message), ...(misuse(error) ? { thrown: error.name } : {}) }
     }
   })
+}
+
+/** The variable naming the file of vitest's outcomes, which the runner tests write before they start a runner. */
+export const VITEST_OUTCOMES_ENV = 'TRACEWRIGHT_VITEST_OUTCOMES'
+
+/** vitest's outcomes, for a spec under another runner to compare its own with case by case. */
+export function readVitestOutcomes(runnerTest: string): CaseOutcome[] {
+  const file = process.env[VITEST_OUTCOMES_ENV]
+  if (file === undefined) {
+    throw new Error(`Failed to run the matcher conformance spec: ${VITEST_OUTCOMES_ENV} is not set. Please run it through ${runnerTest}, which sets it.`)
+  }
+  return JSON.parse(readFileSync(file, 'utf8')) as CaseOutcome[]
 }

@@ -1,15 +1,10 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, test } from '@jest/globals'
-import { MATCHER_CASES, runCases } from './cases.js'
-import type { CaseExpect, CaseOutcome } from './cases.js'
+import { MATCHER_CASES, readVitestOutcomes, runCases } from './cases.js'
+import type { CaseExpect } from './cases.js'
 
 // Run by test/jest/jest.test.ts: it runs the same cases under vitest first and names the file
 // holding vitest's outcomes, so each case here compares Jest's outcome with vitest's.
-const file = process.env['TRACEWRIGHT_VITEST_OUTCOMES']
-if (file === undefined) {
-  throw new Error('Failed to run the matcher conformance spec: TRACEWRIGHT_VITEST_OUTCOMES is not set. Please run it through test/jest/jest.test.ts (npx vitest run test/jest), which sets it.')
-}
-const underVitest = JSON.parse(readFileSync(file, 'utf8')) as CaseOutcome[]
+const underVitest = readVitestOutcomes('test/jest/jest.test.ts (npx vitest run test/jest)')
 const underJest = runCases(expect as unknown as CaseExpect)
 
 describe('every matcher behaves under Jest as under vitest', () => {
