@@ -36,9 +36,9 @@ afterAll(() => rm(scratch, { recursive: true, force: true }))
  * Runs Jest (native ES modules) on `args` with the example's config, as a user's `npx jest` would,
  * and reads its JSON result. `--forceExit` is not passed: a service left running hangs the run.
  */
-async function runJest(args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<JestRun> {
+async function runJest(args: readonly string[], env: Readonly<Record<string, string>> = {}, configFile = config): Promise<JestRun> {
   const result = join(scratch, `result-${Math.random().toString(36).slice(2)}.json`)
-  const argv = ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', jest, '-c', config, '--ci', '--json', `--outputFile=${result}`, ...args]
+  const argv = ['--experimental-vm-modules', '--disable-warning=ExperimentalWarning', jest, '-c', configFile, '--ci', '--json', `--outputFile=${result}`, ...args]
   const { code, output } = await runRunner(argv, root, env)
   const json = JSON.parse(await readFile(result, 'utf8')) as { testResults: { assertionResults: JestAssertion[] }[] }
   return { code, output, tests: json.testResults.flatMap((file) => file.assertionResults) }
@@ -93,6 +93,13 @@ describe('the Jest example (examples/jest), run by Jest', () => {
     expect(run.code).toBe(1)
     const failures = Object.fromEntries(run.tests.map((t) => [t.fullName, `${t.status}\n${stable(t.failureMessages.join('\n'))}`]))
     expect(failures).toMatchSnapshot()
+  })
+  test('without tracewright/jest, a matcher names the set-up that fixes it instead of "is not a function"', { timeout: 120_000 }, async () => {
+    const run = await runJest([], {}, join(root, 'test', 'jest', 'fixtures', 'no-setup.config.js'))
+    expect(run.code).toBe(1)
+    const message = stripVTControlCharacters(run.tests[0]?.failureMessages.join('\n') ?? '')
+    expect(message).toContain("UsageError: Failed to run toHaveSpan(): tracewright's matchers are not registered in this Jest run. Please add the set-up file to the Jest config: `setupFilesAfterEnv: ['tracewright/jest']`.")
+    expect(message).not.toContain('is not a function')
   })
 })
 
