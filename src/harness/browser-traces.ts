@@ -64,8 +64,8 @@ export class BrowserTraces {
   #lastStart = 0
   readonly #matches = (url: URL): boolean => this.#byOrigin.has(url.origin)
   readonly #handler: RouteHandler = (route) => this.#route(route)
-  readonly #finished: RequestListener = (request) => this.#settle(request, false)
-  readonly #failed: RequestListener = (request) => this.#settle(request, true)
+  readonly #finished: RequestListener = (request) => this.#markDone(request, false)
+  readonly #failed: RequestListener = (request) => this.#markDone(request, true)
 
   constructor(page: RoutablePage, services: readonly Service[]) {
     this.#page = page
@@ -120,7 +120,7 @@ export class BrowserTraces {
     await route.continue({ headers: { ...request.headers(), traceparent: trace.traceparent } })
   }
 
-  #settle(request: PageRequest, failed: boolean): void {
+  #markDone(request: PageRequest, failed: boolean): void {
     const found = this.#tracking?.find((t) => t.request === request)
     if (found === undefined) return
     found.done = true
