@@ -4,7 +4,7 @@ import { isCapturedSpan } from '../src/model/captured-span.js'
 import { renderTrace } from '../src/model/render-trace.js'
 import type { SpanMark } from '../src/model/render-trace.js'
 import { Trace, traceOf } from '../src/select/trace.js'
-import { closestSpans, describeSelector } from '../src/select/select-spans.js'
+import { closestSpans, defaultEquals, describeSelector } from '../src/select/select-spans.js'
 import type { Equals } from '../src/select/select-spans.js'
 import type { Selector } from '../src/select/selector.js'
 import { SelectorError } from '../src/errors.js'
@@ -73,8 +73,17 @@ export function markSpans(spans: readonly CapturedSpan[], label: string, marks =
   return marks
 }
 
-/** The `Equals` a matcher hands the selector engine: vitest's, with the test's custom testers. */
+/**
+ * The `Equals` a matcher hands the selector engine: the runner's, with the test's custom testers.
+ * Playwright Test's matcher state has an `equals` that only throws: there the selector engine's
+ * own equality stands in, which honours asymmetric matchers as the runners' does.
+ */
 export function matcherEquals(state: MatcherState): Equals {
+  try {
+    state.equals(1, 1)
+  } catch {
+    return defaultEquals
+  }
   return (actual, expected) => state.equals(actual, expected, state.customTesters)
 }
 

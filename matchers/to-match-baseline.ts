@@ -1,6 +1,6 @@
-import { relative } from 'node:path'
 import type { MatcherState, SyncMatcherResult } from 'vitest'
-import { baselineFileFor, currentEnvironment, readBaselineFile, recordingBaselines, writeBaselineEntry } from '../src/baseline/baseline-file.js'
+import { baselineFileFor, currentEnvironment, readBaselineFile, writeBaselineEntry } from '../src/baseline/baseline-file.js'
+import { currentBaselineContext } from '../src/harness/test-runner.js'
 import { compareWithBaseline, samplesToKeep, toBaselineEntry } from '../src/baseline/compare-baseline.js'
 import type { BaselineComparisonOptions } from '../src/baseline/compare-baseline.js'
 import { formatDurationTable, formatStructure } from '../src/report/comparison-tables.js'
@@ -47,14 +47,15 @@ export function toMatchBaseline(this: MatcherState, received: unknown, options: 
   if (!(received instanceof TraceSamples)) {
     throw new TypeError(`toMatchBaseline() expects the samples returned by \`await svc.measure(...)\`, received ${received === null ? 'null' : typeof received}.`)
   }
-  const { testPath, currentTestName } = this
-  if (testPath === undefined || currentTestName === undefined) {
-    throw new TypeError('toMatchBaseline() must run inside a vitest test: it keys the baseline by spec file and test name.')
+  const context = currentBaselineContext(this)
+  if (context === undefined) {
+    throw new TypeError('toMatchBaseline() must run inside a test (vitest, Jest or Playwright Test): it keys the baseline by spec file and test name.')
   }
+  const { testPath, testName: currentTestName, recordCommand } = context
   const file = baselineFileFor(testPath, options.file)
   const environment = currentEnvironment()
-  const meta = taskMeta(this)
-  if (recordingBaselines(this.snapshotState)) {
+  const meta = context.meta as BaselineTaskMeta[] | undefined
+  if (context.recording) {
     writeBaselineEntry(file, currentTestName, toBaselineEntry(received, environment, samplesToKeep(options.quantiles)))
     meta?.push({ file, test: currentTestName, recorded: true, operations: operationsOf(received), environment: { current: environment } })
     return { pass: !this.isNot, message: () => `Recorded the baseline of ${JSON.stringify(currentTestName)} in ${file}.` }
@@ -65,7 +66,7 @@ export function toMatchBaseline(this: MatcherState, received: unknown, options: 
     return {
       pass: false,
       message: () => `No baseline recorded for ${JSON.stringify(currentTestName)} in ${file}.\n` +
-        `Record one with \`${recordCommand(testPath)}\` (or TRACEWRIGHT_UPDATE_BASELINES=1) and commit the file; CI then compares against it.`,
+        `Record one with \`${recordCommand}\` (or TRACEWRIGHT_UPDATE_BASELINES=1) and commit the file; CI then compares against it.`,
     }
   }
   const comparison = compareWithBaseline(baseline, received, environment, options)
@@ -86,19 +87,10 @@ export function toMatchBaseline(this: MatcherState, received: unknown, options: 
       if (comparison.advisory) {
         lines.push('', `Duration verdicts are advisory: the baseline was recorded on ${describeEnv(baseline.environment)}, this run is on ${describeEnv(environment)}. Pass { strict: true } to gate on them anyway; a same-job A/B comparison (tracewright compare) is the trustworthy one.`)
       }
-      lines.push('', `If the change is intended, record a new baseline with \`${recordCommand(testPath)}\` and commit it.`)
+      lines.push('', `If the change is intended, record a new baseline with \`${recordCommand}\` and commit it.`)
       return lines.join('\n')
     },
   }
-}
-
-/**
- * The command that re-records one spec file's baselines. The file goes before `-u`: vitest reads
- * `-u <file>` as an update mode named like the file, and then runs every spec.
- */
-export function recordCommand(testPath: string): string {
-  const file = relative(process.cwd(), testPath) || testPath
-  return `npx vitest run ${file.includes(' ') ? JSON.stringify(file) : file} -u`
 }
 
 function describeSequential(samples: TraceSamples): string {
@@ -111,12 +103,4 @@ function describeSequential(samples: TraceSamples): string {
 
 function describeEnv(env: { cpu: string; cores: number; node: string; os: string }): string {
   return `${env.cpu} × ${env.cores}, Node ${env.node}, ${env.os}`
-}
-
-
-function taskMeta(state: MatcherState): BaselineTaskMeta[] | undefined {
-  const meta = state.task?.meta
-  if (meta === undefined) return undefined
-  meta.tracewright ??= []
-  return meta.tracewright
 }

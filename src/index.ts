@@ -20,6 +20,7 @@ export type {
   Service,
   TracedHttpResponse,
   TracedResponse,
+  ForeignTrace,
   WaitForSpanOptions,
 } from './harness/types.js'
 

@@ -86,13 +86,19 @@ describe('the packed package in a consumer project set up as README.md says', ()
       `const lib = await import('tracewright')`,
       `const matchers = await import('tracewright/matchers')`,
       `await import('tracewright/instrument')`,
-      `console.log(JSON.stringify({ startService: typeof lib.startService, dbQuery: typeof lib.dbQuery, setRoute: typeof lib.setRoute, matchers: Object.keys(matchers.tracewrightMatchers).length }))`,
+      // tracewright/jest is left out: its @jest/globals refuses to load outside a Jest run.
+      `const playwright = await import('tracewright/playwright')`,
+      `const reporters = [await import('tracewright/jest-reporter'), await import('tracewright/playwright-reporter')].map((m) => typeof m.default)`,
+      `console.log(JSON.stringify({ startService: typeof lib.startService, dbQuery: typeof lib.dbQuery, setRoute: typeof lib.setRoute, matchers: Object.keys(matchers.tracewrightMatchers).length, playwright: [typeof playwright.test.extend, typeof playwright.expect], reporters }))`,
     ].join(';')
     const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], { cwd: project })
     // Every matcher of the sources is in the package (the count follows the sources, so a new
     // matcher does not edit this line).
     expect(Object.keys(tracewrightMatchers).length).toBeGreaterThanOrEqual(20)
-    expect(JSON.parse(stdout)).toEqual({ startService: 'function', dbQuery: 'function', setRoute: 'function', matchers: Object.keys(tracewrightMatchers).length })
+    expect(JSON.parse(stdout)).toEqual({
+      startService: 'function', dbQuery: 'function', setRoute: 'function', matchers: Object.keys(tracewrightMatchers).length,
+      playwright: ['function', 'function'], reporters: ['function', 'function'],
+    })
   })
 
   test('starts a child-process service with plain node: the reaper ships as dist/src/harness/reaper.js and runs by path', async () => {
@@ -137,6 +143,29 @@ describe('the packed package in a consumer project set up as README.md says', ()
       expect(result).toMatch(/wrong\.ts\(3,\d+\): error TS2345: Argument of type '"FAILED"'/)
     } finally {
       await rm(join(project, 'wrong.ts'))
+    }
+  }, 120_000)
+
+  test('the Jest and Playwright entries type-check from the built declarations, and type the matchers', async () => {
+    await writeFile(join(project, 'runners.ts'), [
+      `import { expect as jestExpect } from '@jest/globals'`,
+      `import 'tracewright/jest'`,
+      `import { expect } from 'tracewright/playwright'`,
+      `import type { Trace } from 'tracewright'`,
+      `export function check(trace: Trace): void {`,
+      `  jestExpect(trace).toHaveSpanCount('SELECT items', 1)`,
+      `  expect(trace).toHaveSpan({ name: expect.stringMatching(/^SELECT/) })`,
+      `  jestExpect(trace.root).toHaveStatus('FAILED')`,
+      `  expect(trace.root).toHaveStatus('FAILED')`,
+      `}`,
+    ].join('\n'))
+    try {
+      const result = await run(bin('tsc'), ['-p', join(project, 'tsconfig.json'), '--noEmit'], { cwd: project })
+        .then(() => 'no type errors', (error: { stdout?: string }) => error.stdout ?? String(error))
+      // Exactly the two wrong status codes: everything else resolves and type-checks.
+      expect(result.trim().split('\n').map((line) => line.replace(/,.*/, ''))).toEqual(['runners.ts(8', 'runners.ts(9'])
+    } finally {
+      await rm(join(project, 'runners.ts'))
     }
   }, 120_000)
 

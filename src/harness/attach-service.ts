@@ -81,7 +81,7 @@ export async function attachService(options: AttachServiceOptions): Promise<Serv
     const client = createTracedClient({ ...common, store, pull: { traces: pulled, quietWindow } })
     let stopping: Promise<void> | undefined
     const stop = (): Promise<void> => (stopping ??= Promise.all([client.close(), pulled.close()]).then(() => store.clear()))
-    return { url, name, store, request: client.request, waitForSpan: client.waitForSpan, measure: client.measure, stop }
+    return { url, name, store, request: client.request, startTrace: client.startTrace, waitForSpan: client.waitForSpan, measure: client.measure, stop }
   }
   const collector = options.traces
   const quietMs = options.quietMs ?? 5
@@ -96,7 +96,7 @@ export async function attachService(options: AttachServiceOptions): Promise<Serv
   })
   let stopping: Promise<void> | undefined
   const stop = (): Promise<void> => (stopping ??= client.close())
-  return { url, name, store: collector.store, request: client.request, waitForSpan: client.waitForSpan, measure: client.measure, stop }
+  return { url, name, store: collector.store, request: client.request, startTrace: client.startTrace, waitForSpan: client.waitForSpan, measure: client.measure, stop }
 }
 
 /** The options' URL (without a trailing slash) and service name, or a UsageError saying what is wrong. */

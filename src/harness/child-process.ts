@@ -129,7 +129,7 @@ export async function startChildProcessService(options: ChildProcessServiceOptio
       ready: options.ready, port, timeoutMs: times.timeoutMs, exitInfo: exit.info(), lastFailure: probe.lastFailure(),
     })
   }
-  return { url: `http://127.0.0.1:${port}`, name, store: collector.store, request: client.request, waitForSpan: client.waitForSpan, measure: client.measure, stop }
+  return { url: `http://127.0.0.1:${port}`, name, store: collector.store, request: client.request, startTrace: client.startTrace, waitForSpan: client.waitForSpan, measure: client.measure, stop }
 }
 
 /** The checks of the options that need more than a number check. */

@@ -14,9 +14,9 @@ import { measureRuns } from './measure.js'
 import type { Measurable, MeasureOptions } from './measure.js'
 import { explainTimeout, watchArrivals } from './test-deadline.js'
 import { TestTraces } from './test-traces.js'
-import { tracedRequest } from './traced-request.js'
+import { foreignTrace, tracedRequest } from './traced-request.js'
 import type { TraceSamples } from '../baseline/trace-samples.js'
-import type { RequestOptions, RequestSpec, TracedResponse, WaitForSpanOptions } from './types.js'
+import type { ForeignTrace, RequestOptions, RequestSpec, TracedResponse, WaitForSpanOptions } from './types.js'
 import { waitForSpan } from './wait-for-span.js'
 
 /** What a traced client is built from: where the service is, its store, and how its traces settle. */
@@ -74,6 +74,8 @@ export interface TracedClientOptions {
 export interface TracedClient {
   /** Sends a request with a fresh trace and resolves once its trace has settled (traced-request.ts). */
   request(target: string | RequestSpec, options?: RequestOptions): Promise<TracedResponse>
+  /** A fresh trace for a request someone else sends (traced-request.ts). */
+  startTrace(): ForeignTrace
   /** Waits for a span of `trace` that ends after the response (wait-for-span.ts). */
   waitForSpan(trace: Trace, selector: Selector, options?: WaitForSpanOptions): Promise<CapturedSpan>
   /** Runs `what` `warmup + runs` times and collects the measured runs' traces (measure.ts). */
@@ -113,6 +115,7 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
     tracedRequest(ctx, target, requestOptions)
   return {
     request,
+    startTrace: () => foreignTrace(ctx),
     waitForSpan: (trace, selector, waitOptions) => waitForSpan(ctx, trace, selector, waitOptions),
     measure: (what, measureOptions) => measureRuns(request, (trace) => store.release(trace.traceId), what, measureOptions),
     close: async () => {

@@ -78,6 +78,7 @@ export async function startInProcessService(options: InProcessServiceOptions): P
     store,
     request: client.request,
     waitForSpan: client.waitForSpan,
+    startTrace: client.startTrace,
     measure: client.measure,
     stop() {
       stopping ??= (async () => {

@@ -1,7 +1,8 @@
 import type { Trace } from '../select/trace.js'
 import { UsageError } from '../errors.js'
 import { requireNumber, wholeNumber } from '../number-option.js'
-import { baselineFileFor, currentEnvironment, readBaselineFile, recordingBaselines } from '../baseline/baseline-file.js'
+import { baselineFileFor, currentEnvironment, readBaselineFile } from '../baseline/baseline-file.js'
+import { loadTestRunner } from './test-runner.js'
 import type { BaselineEntry } from '../baseline/baseline-file.js'
 import { compareWithBaseline } from '../baseline/compare-baseline.js'
 import type { BaselineComparisonOptions } from '../baseline/compare-baseline.js'
@@ -157,15 +158,14 @@ async function measureAdaptively(runOnce: () => Promise<Trace[]>, adaptive: Adap
 }
 
 
-// The current vitest test's entry in its baseline file, as toMatchBaseline would read it. vitest
-// is loaded only here: measuring with a number of runs works without it.
+// The current test's entry in its baseline file, as toMatchBaseline would read it. The runner is
+// asked only here: measuring with a number of runs works outside any test.
 async function currentBaseline(file: string | undefined): Promise<BaselineEntry | undefined> {
-  const state = await import('vitest').then((vitest) => vitest.expect.getState(), () => undefined)
-  const { testPath, currentTestName } = state ?? {}
-  if (testPath === undefined || currentTestName === undefined) {
-    throw new UsageError("Failed to measure with runs: 'auto': it compares with the current test's baseline, and no vitest test is running. Please pass adaptive.against with the baseline entry, or a number of runs.")
+  const context = (await loadTestRunner())?.baselineContext()
+  if (context === undefined) {
+    throw new UsageError("Failed to measure with runs: 'auto': it compares with the current test's baseline, and no test is running. Please pass adaptive.against with the baseline entry, or a number of runs.")
   }
-  // Recording (`vitest -u`): the new baseline deserves every run, whatever the old one says.
-  if (recordingBaselines(state?.snapshotState)) return undefined
-  return readBaselineFile(baselineFileFor(testPath, file))?.tests[currentTestName]
+  // Recording (`-u`): the new baseline deserves every run, whatever the old one says.
+  if (context.recording) return undefined
+  return readBaselineFile(baselineFileFor(context.testPath, file))?.tests[context.testName]
 }

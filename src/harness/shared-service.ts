@@ -174,6 +174,7 @@ export async function connectService(handle: SharedServiceHandle, options: Conne
     store: collector.store,
     request: client.request,
     waitForSpan: client.waitForSpan,
+    startTrace: client.startTrace,
     measure: client.measure,
     stop() {
       stopping ??= (async () => {

@@ -1,32 +1,15 @@
 import type { TraceStore } from '../collector/trace-store.js'
 import type { LateSpanWatch } from './late-spans.js'
 import { waitBudget } from './test-deadline.js'
-import type { RunningTest, WaitBudget } from './test-deadline.js'
-
-/** What the harness needs of vitest to release a test's traces once it is over. */
-interface VitestHooks {
-  onTestFinished(fn: () => void): void
-  TestRunner: { getCurrentTest(): (RunningTest & { readonly concurrent?: boolean }) | undefined }
-}
-
-let vitestHooks: Promise<VitestHooks | undefined> | undefined
-
-/**
- * vitest's test hooks when this process is a vitest worker, else undefined. Loaded only there, so
- * the harness works the same outside vitest (a plain script, another runner) and never makes
- * vitest a runtime requirement.
- */
-function loadVitestHooks(): Promise<VitestHooks | undefined> {
-  if (!('__vitest_worker__' in globalThis)) return Promise.resolve(undefined)
-  vitestHooks ??= import('vitest').then((vitest) => vitest as unknown as VitestHooks, () => undefined)
-  return vitestHooks
-}
+import type { WaitBudget } from './test-deadline.js'
+import { loadTestRunner } from './test-runner.js'
+import type { TestRunnerAdapter } from './test-runner.js'
 
 /** Trace ids the harness released because their test was over, remembered to explain a late look-up. */
 const RELEASED_REMEMBERED = 4_096
 
 /**
- * One client's bookkeeping of which vitest test requested which trace: traces are released from
+ * One client's bookkeeping of which test requested which trace: traces are released from
  * the store once their test is over, a test whose traces got late spans fails after its body,
  * and waits are cut to fit inside the running test's timeout.
  */
@@ -34,9 +17,9 @@ export class TestTraces {
   readonly #store: TraceStore
   readonly #late: LateSpanWatch | undefined
   readonly #onRelease: ((traceId: string) => void) | undefined
-  readonly #hooks = loadVitestHooks()
+  readonly #hooks = loadTestRunner()
   // Once loaded, kept here so the per-request bookkeeping costs no await.
-  #vitest: VitestHooks | undefined | null = null
+  #runner: TestRunnerAdapter | undefined | null = null
   readonly #byTest = new WeakMap<object, string[]>()
   #finished: string[] = []
   readonly #released = new Set<string>()
@@ -45,18 +28,18 @@ export class TestTraces {
     this.#store = store
     this.#late = late
     this.#onRelease = onRelease
-    void this.#hooks.then((loaded) => { this.#vitest = loaded })
+    void this.#hooks.then((loaded) => { this.#runner = loaded })
   }
 
-  /** Resolves once vitest's hooks are loaded (or known absent): the running test's timeout is read through them. */
+  /** Resolves once the test runner's adapter is loaded (or known absent): the running test's timeout is read through it. */
   async ready(): Promise<void> {
-    if (this.#vitest === null) await this.#hooks
+    if (this.#runner === null) await this.#hooks
   }
 
   /** A wait's time inside the running test's timeout (waits outside a test keep theirs). */
   budget(configuredMs: number): WaitBudget {
     try {
-      return waitBudget(configuredMs, this.#vitest?.TestRunner.getCurrentTest())
+      return waitBudget(configuredMs, this.#runner?.currentTest())
     } catch {
       return { ms: configuredMs }
     }
@@ -85,22 +68,22 @@ export class TestTraces {
   }
 
   /**
-   * Marks `traceId` for release once the vitest test that requested it is over. Only for a test
-   * running on its own: vitest cannot tell concurrent tests apart here, so their traces, and those
+   * Marks `traceId` for release once the test that requested it is over. Only for a test
+   * running on its own: the runner cannot tell concurrent tests apart here, so their traces, and those
    * of requests made outside any test (beforeAll, a plain script), stay until `maxTraces` or stop().
    */
   releaseAfterTest(traceId: string): void | Promise<void> {
-    if (this.#vitest === null) return this.#hooks.then(() => this.releaseAfterTest(traceId))
-    const vitest = this.#vitest
-    if (vitest === undefined) return
+    if (this.#runner === null) return this.#hooks.then(() => this.releaseAfterTest(traceId))
+    const runner = this.#runner
+    if (runner === undefined) return
     try {
-      const test = vitest.TestRunner.getCurrentTest()
+      const test = runner.currentTest()
       if (test === undefined || test.concurrent === true) return
       let traceIds = this.#byTest.get(test)
       if (traceIds === undefined) {
         const list: string[] = []
         this.#byTest.set(test, (traceIds = list))
-        vitest.onTestFinished(async () => {
+        runner.onTestFinished(async () => {
           this.#finished.push(...list)
           this.#byTest.delete(test)
           // A test whose traces got spans after it was handed them fails here, after its body.

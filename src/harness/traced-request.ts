@@ -11,26 +11,21 @@ import { recordSettle } from './settle-report.js'
 import type { TracedClientOptions } from './client.js'
 import type { WaitBudget } from './test-deadline.js'
 import { msOption } from './ms-option.js'
-import type { RequestOptions, RequestSpec, TracedHttpResponse, TracedResponse } from './types.js'
+import type { ForeignTrace, RequestOptions, RequestSpec, TracedHttpResponse, TracedResponse } from './types.js'
 
 /**
  * Sends one request with a fresh trace (the harness's client span as its `traceparent`), reads the
  * response, and resolves once the trace has settled; the trace is then owned by the running test.
  */
 export async function tracedRequest(ctx: ClientContext, target: string | RequestSpec, requestOptions?: RequestOptions): Promise<TracedResponse> {
-  const { options, store } = ctx
+  const { options } = ctx
   const failure = options.failure?.()
   if (failure) throw failure
   const spec = parseRequestTarget(target, requestOptions)
   const settleTimeoutMs = requestOptions === undefined
     ? options.settleTimeoutMs
     : msOption(requestOptions, SETTLE_TIMEOUT, options.settleTimeoutMs, 'send request')
-  ctx.tests.releaseFinished()
-  const ids = newHarnessIds()
-  const { spanId } = ids
-  const traceId = options.traceIdPrefix === undefined ? ids.traceId : options.traceIdPrefix + ids.traceId.slice(options.traceIdPrefix.length)
-  store.begin(traceId)
-  options.onTrace?.(traceId)
+  const { traceId, spanId } = beginTrace(ctx)
   const response = await send(ctx, spec, `00-${traceId}-${spanId}-01`, traceId)
   // In process the trace is nearly always complete once the response is read: taken at once, so
   // the request costs no more awaits than the bare SDK's (the benchmark holds it to 1.05×).
@@ -42,6 +37,38 @@ export async function tracedRequest(ctx: ClientContext, target: string | Request
 }
 
 const SETTLE_TIMEOUT = { name: 'timeoutMs', alias: 'timeout' } as const
+
+/** Draws the ids of a fresh trace and opens it in the store (released traces of finished tests go first). */
+function beginTrace(ctx: ClientContext): { traceId: string; spanId: string } {
+  const { options, store } = ctx
+  ctx.tests.releaseFinished()
+  const ids = newHarnessIds()
+  const traceId = options.traceIdPrefix === undefined ? ids.traceId : options.traceIdPrefix + ids.traceId.slice(options.traceIdPrefix.length)
+  store.begin(traceId)
+  options.onTrace?.(traceId)
+  return { traceId, spanId: ids.spanId }
+}
+
+/**
+ * A fresh trace for a request someone else sends (a browser, another client): its `traceparent`,
+ * and the wait for its settled trace once the response is in, owned by the running test as a
+ * request's trace is.
+ */
+export function foreignTrace(ctx: ClientContext): ForeignTrace {
+  const failure = ctx.options.failure?.()
+  if (failure) throw failure
+  const { traceId, spanId } = beginTrace(ctx)
+  return {
+    traceId,
+    traceparent: `00-${traceId}-${spanId}-01`,
+    async settled(timeoutMs = ctx.options.settleTimeoutMs): Promise<Trace> {
+      const trace = settledAtOnce(ctx, traceId, spanId) ?? await settle(ctx, traceId, spanId, timeoutMs)
+      const pending = ctx.tests.releaseAfterTest(traceId)
+      if (pending) await pending
+      return trace
+    },
+  }
+}
 
 /**
  * Sends the request and reads its body; a failure is explained by the service's exit where there

@@ -52,6 +52,19 @@ export interface TracedResponse {
   readonly trace: Trace
 }
 
+/**
+ * A trace for a request the harness does not send itself (see {@link Service.startTrace}): put
+ * {@link traceparent} on the request, and once its response is in, {@link settled} resolves with
+ * the trace.
+ */
+export interface ForeignTrace {
+  readonly traceId: string
+  /** The `traceparent` header value for the request (the harness's span, sampled). */
+  readonly traceparent: string
+  /** Waits for the trace to settle, at most `timeoutMs` (default: the service's `settleTimeoutMs`). */
+  settled(timeoutMs?: number): Promise<Trace>
+}
+
 /** Options of {@link Service.waitForSpan}. */
 export interface WaitForSpanOptions {
   /** How long to wait for the span, ms. Default 5,000 (inside a test, never past its timeout). */
@@ -90,6 +103,11 @@ export interface Service {
   request(target: string | RequestSpec, options?: RequestOptions): Promise<TracedResponse>
   /** Waits for a span of `trace` that ends after the response (background work). */
   waitForSpan(trace: Trace, selector: Selector, options?: WaitForSpanOptions): Promise<CapturedSpan>
+  /**
+   * Starts a fresh trace for a request the test sends some other way (a browser page, its own
+   * client): `tracewright/playwright` puts its `traceparent` on each request a page makes.
+   */
+  startTrace(): ForeignTrace
   /**
    * Runs a request (or a scenario of requests) `warmup + runs` times and returns every run's
    * traces with per-span-key counts, durations and self times, for `toMatchBaseline()`.

@@ -13,4 +13,10 @@ describe('the stand-ins for matchers that were not set up', () => {
     expect(error.message).toMatch(/^Failed to run toHaveSpan\(\): tracewright's matchers are not registered in this vitest run\. Please add/)
     expect(error.message).toContain(`setupFiles: ['tracewright/instrument', 'tracewright/vitest']`)
   })
+
+  test('under Jest, name Jest\'s set-up', () => {
+    expect(matchersMissingError('toHaveSpan', 'jest').message).toBe(
+      "Failed to run toHaveSpan(): tracewright's matchers are not registered in this Jest run. Please add the set-up file to the Jest config: `setupFilesAfterEnv: ['tracewright/jest']`.",
+    )
+  })
 })

@@ -14,14 +14,14 @@ import { codeBlock, codeSpan, escapeMarkdown, markdownTable } from '../markdown.
  * appendFileSync(process.env.GITHUB_STEP_SUMMARY!, formatMarkdownReport(report))
  * ```
  */
-export function formatMarkdownReport(report: BaselineReport): string {
+export function formatMarkdownReport(report: BaselineReport, options: { readonly updateCommand?: string } = {}): string {
   const blocks = ['## tracewright baselines', escapeMarkdown(describeSummary(report.summary))]
   for (const result of report.results) {
     if (result.comparison !== undefined) blocks.push(...comparedBlocks(result, result.comparison))
   }
   const missing = report.results.filter((r) => r.missing === true)
   if (missing.length > 0) {
-    blocks.push('### Missing baselines', missing.map((r) => `- ✗ ${escapeMarkdown(title(r))}: ${describeMissing(r.baselineFile, codeSpan)}`).join('\n'))
+    blocks.push('### Missing baselines', missing.map((r) => `- ✗ ${escapeMarkdown(title(r))}: ${describeMissing(r.baselineFile, codeSpan, options.updateCommand)}`).join('\n'))
   }
   const recorded = report.results.filter((r) => r.recorded)
   if (recorded.length > 0) {

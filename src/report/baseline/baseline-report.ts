@@ -246,8 +246,8 @@ export function describeSummary(summary: ReportSummary): string {
  * describeMissing('__baselines__/orders.spec.ts.json') // 'no baseline recorded: run vitest -u to record it in __baselines__/orders.spec.ts.json'
  * ```
  */
-export function describeMissing(baselineFile: string, code: (text: string) => string = (text) => text): string {
-  return `no baseline recorded: run ${code('vitest -u')} to record it in ${code(baselineFile)}`
+export function describeMissing(baselineFile: string, code: (text: string) => string = (text) => text, updateCommand = 'vitest -u'): string {
+  return `no baseline recorded: run ${code(updateCommand)} to record it in ${code(baselineFile)}`
 }
 
 /**

@@ -13,6 +13,8 @@ type Style = Parameters<typeof styleText>[0]
 export interface TextReportOptions {
   /** Use ANSI colours. Default false. */
   readonly colors?: boolean
+  /** The runner's command that records baselines, for missing ones. Default `vitest -u`. */
+  readonly updateCommand?: string
 }
 
 /**
@@ -34,7 +36,7 @@ export function formatTextReport(report: BaselineReport, options: TextReportOpti
   }
   const missing = report.results.filter((r) => r.missing === true)
   if (missing.length > 0) {
-    lines.push('', paint('bold', 'Missing baselines'), ...missing.map((r) => `  ${paint('red', '✗')} ${title(r)}: ${describeMissing(r.baselineFile)}`))
+    lines.push('', paint('bold', 'Missing baselines'), ...missing.map((r) => `  ${paint('red', '✗')} ${title(r)}: ${describeMissing(r.baselineFile, undefined, options.updateCommand)}`))
   }
   const recorded = report.results.filter((r) => r.recorded)
   if (recorded.length > 0) {

@@ -1,14 +1,10 @@
-import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs'
-import { dirname, relative, resolve, sep } from 'node:path'
 import type { UserConsoleLog } from 'vitest'
 import type { Reporter, TestModule, Vitest } from 'vitest/node'
 import { LATE_SPAN_WARNING } from '../../harness/settle-report.js'
 import { formatLateSpanSection } from './late-span-report.js'
-import { UsageError } from '../../errors.js'
-import { buildBaselineReport, readBaselineMeta } from '../baseline/baseline-report.js'
-import type { BaselineReport, BaselineResult } from '../baseline/baseline-report.js'
-import { formatMarkdownReport } from '../baseline/baseline-markdown.js'
-import { formatTextReport } from '../baseline/baseline-text.js'
+import { readBaselineMeta } from '../baseline/baseline-report.js'
+import type { BaselineResult } from '../baseline/baseline-report.js'
+import { baselineResult, emitBaselineReport } from '../baseline/emit-report.js'
 
 /** Options of `tracewright/reporter`, given as `['tracewright/reporter', { … }]`. */
 export interface TracewrightReporterOptions {
@@ -69,22 +65,14 @@ export class TracewrightReporter implements Reporter {
       if (this.#vitest) this.#vitest.logger.error(late)
       else process.stderr.write(`${late}\n`)
     }
-    const report = buildBaselineReport(collectResults(testModules, root))
-    const outputFile = this.#outputFile()
-    // Written even when empty, so a CI step that reads it finds it after every run.
-    if (outputFile !== undefined) writeReport(resolve(root, outputFile), `${JSON.stringify(report, null, 2)}\n`, 'write')
-    if (report.results.length === 0) return
-    if (this.#options.summary !== false) this.#print(report, outputFile === undefined ? undefined : relative(process.cwd(), resolve(root, outputFile)))
-    const stepSummary = process.env['GITHUB_STEP_SUMMARY']
-    if (stepSummary) writeReport(stepSummary, `${formatMarkdownReport(report)}\n`, 'append')
-  }
-
-  #print(report: BaselineReport, writtenTo: string | undefined): void {
     const stream = this.#vitest?.logger.outputStream ?? process.stdout
-    const colors = (stream as { isTTY?: boolean }).isTTY === true && !process.env['NO_COLOR']
-    const text = formatTextReport(report, { colors })
-    const log = (line: string): void => (this.#vitest ? this.#vitest.logger.log(line) : void stream.write(`${line}\n`))
-    log(writtenTo === undefined ? text : `${text}\n\nJSON report written to ${writtenTo}`)
+    emitBaselineReport(collectResults(testModules, root), {
+      root,
+      outputFile: this.#outputFile(),
+      summary: this.#options.summary,
+      colors: (stream as { isTTY?: boolean }).isTTY === true && !process.env['NO_COLOR'],
+      print: (text) => (this.#vitest ? this.#vitest.logger.log(text) : void stream.write(`${text}\n`)),
+    })
   }
 
   #outputFile(): string | undefined {
@@ -102,36 +90,9 @@ function collectResults(testModules: ReadonlyArray<TestModule>, root: string): B
   for (const testModule of testModules) {
     for (const testCase of testModule.children.allTests()) {
       for (const entry of readBaselineMeta(testCase.meta())) {
-        results.push({
-          module: portablePath(relative(root, testModule.moduleId)),
-          test: entry.test,
-          testState: testCase.result().state,
-          baselineFile: portablePath(relative(root, entry.file)),
-          recorded: entry.recorded,
-          ...(entry.missing === undefined ? {} : { missing: entry.missing }),
-          ...(entry.comparison === undefined ? {} : { comparison: entry.comparison }),
-          ...(entry.operations === undefined ? {} : { operations: entry.operations }),
-          ...(entry.environment === undefined ? {} : { environment: entry.environment }),
-        })
+        results.push(baselineResult(entry, testModule.moduleId, testCase.result().state, root))
       }
     }
   }
   return results
-}
-
-function portablePath(path: string): string {
-  return sep === '/' ? path : path.split(sep).join('/')
-}
-
-function writeReport(path: string, content: string, mode: 'write' | 'append'): void {
-  try {
-    mkdirSync(dirname(path), { recursive: true })
-    if (mode === 'append') appendFileSync(path, content)
-    else writeFileSync(path, content)
-  } catch (error) {
-    throw new UsageError(
-      `Failed to ${mode} the tracewright report ${mode === 'append' ? 'to' : 'as'} ${path}: ${(error as Error).message}. ` +
-        'Please point outputFile (or GITHUB_STEP_SUMMARY) at a writable file.',
-    )
-  }
 }
