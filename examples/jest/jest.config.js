@@ -23,4 +23,5 @@ export default {
   },
   // A user writes 'tracewright/jest'; set-up files are resolved without moduleNameMapper.
   setupFilesAfterEnv: ['<rootDir>/matchers/jest.ts'],
+  snapshotResolver: '<rootDir>/examples/jest/snapshot-resolver.js',
 }

@@ -57,6 +57,8 @@ describe('the Jest example (examples/jest), run by Jest', () => {
       'passed GET /orders/:id a failing downstream call is an error on the client span, not on the request',
       'passed GET /orders/:id an unknown order answers 404 without asking inventory',
       'passed GET /orders/:id reads the order and its items once each, then asks inventory per SKU',
+      'passed GET /orders/:id the request waits for the slowest stock call, and the critical path says so',
+      'passed GET /orders/:id the whole request, span by span: nothing missing, nothing extra',
       'passed GET /report keeps its shape and its speed',
       'passed POST /orders/:id/audit answers first and writes the audit record in the background, in the same trace',
       'passed exceptions toHaveRecordedException and toHaveEvent read the span events',
@@ -65,6 +67,16 @@ describe('the Jest example (examples/jest), run by Jest', () => {
       'passed the harness under Jest a trace that never settles fails inside the test\'s own timeout, saying so',
       'passed the harness under Jest and are released once it is over, at the next request',
     ])
+  })
+
+  test('a trace snapshot holds the same text under Jest as under vitest', async () => {
+    // Each runner keeps its own file (their formats differ); the trace text inside must not.
+    const entries = async (file: string): Promise<string[]> =>
+      [...(await readFile(join(root, file), 'utf8')).matchAll(/^exports\[`[^`]*`\] = `\n([\s\S]*?)`;$/gm)].map((m) => m[1] as string)
+    const vitestSnapshots = await entries('examples/orders/__snapshots__/orders.spec.ts.snap')
+    const jestSnapshots = await entries('examples/orders/__jest_snapshots__/orders.spec.ts.snap')
+    expect(vitestSnapshots.length).toBeGreaterThan(0)
+    expect(jestSnapshots).toEqual(vitestSnapshots)
   })
 
   test('jest -u records the baseline under Jest\'s test name, the next run compares with it, and tracewright/jest-reporter reports both', { timeout: 120_000 }, async () => {

@@ -3,6 +3,7 @@ import { stripVTControlCharacters } from 'node:util'
 import type { TracewrightMatchers } from '../../../matchers/types.js'
 import type { AsymmetricMatcherLike } from '../../../src/select/selector.js'
 import { buildTrace, ordersTrace } from '../../fixtures/build-trace.js'
+import { anySpans } from '../../../src/select/tree-pattern.js'
 import { goodTree, serverSpan } from '../../lint/fixtures/traces.js'
 
 /** An assertion of any runner whose `expect` carries tracewright's matchers. */
@@ -98,6 +99,22 @@ export const MATCHER_CASES: readonly MatcherCase[] = [
   c('toHaveSelfTimeWithin', 'within', (expect) => expect(trace.root).toHaveSelfTimeWithin(100)),
   c('toHaveSelfTimeWithin', 'over', (expect) => expect(trace.root).toHaveSelfTimeWithin(5)),
   c('toHaveSelfTimeWithin', '.not within', (expect) => expect(trace.span('compute total')).not.toHaveSelfTimeWithin(20)),
+  c('toMatchTraceTree', 'the exact tree, other children allowed', (expect) => expect(trace).toMatchTraceTree({ name: 'GET /orders/:id', children: [{ name: 'SELECT orders' }, anySpans()] })),
+  c('toMatchTraceTree', 'a missing child, as a diff', (expect) => expect(trace).toMatchTraceTree({ name: 'GET /orders/:id', children: [{ name: 'SELECT orders' }] })),
+  c('toMatchTraceTree', 'asymmetric name', (expect) => expect(trace).toMatchTraceTree({ name: expect.stringMatching(/^GET \/orders/), children: [anySpans()] })),
+  c('toMatchTraceTree', '.not on the matching tree', (expect) => expect(trace).not.toMatchTraceTree({ name: 'GET /orders/:id', children: [anySpans()] })),
+  c('toBeOnCriticalPath', 'a span the request waited for', (expect) => expect(trace.span('compute total')).toBeOnCriticalPath()),
+  c('toBeOnCriticalPath', '.not on such a span', (expect) => expect(trace.span('SELECT orders')).not.toBeOnCriticalPath()),
+  c('toStartAfter', 'in order', (expect) => expect(trace.span('compute total')).toStartAfter('SELECT orders')),
+  c('toStartAfter', 'the other way round', (expect) => expect(trace.span('SELECT orders')).toStartAfter('compute total')),
+  c('toEndBefore', 'in order', (expect) => expect(trace.span('SELECT orders')).toEndBefore({ name: expect.stringMatching(/^compute/) })),
+  c('toEndBefore', '.not in order', (expect) => expect(trace.span('SELECT orders')).not.toEndBefore('compute total')),
+  c('toRunInParallel', 'queries one after another', (expect) => expect(trace).toRunInParallel('SELECT items')),
+  c('toRunInParallel', '.not on queries one after another', (expect) => expect(trace).not.toRunInParallel('SELECT items')),
+  c('toHaveLink', 'a span with no links', (expect) => expect(trace.span('compute total')).toHaveLink({ name: 'SELECT orders' })),
+  c('toHaveLink', '.not on a span with no links', (expect) => expect(trace.span('compute total')).not.toHaveLink({ name: 'SELECT orders' })),
+  c('toHaveLog', 'a trace with no logs', (expect) => expect(trace).toHaveLog({ body: expect.stringContaining('order') })),
+  c('toHaveLog', '.not on a trace with no logs', (expect) => expect(trace).not.toHaveLog({ severity: 'ERROR' })),
   c('toMatchBaseline', 'given a trace instead of samples', (expect) => expect(trace).toMatchBaseline()),
   c('toHaveSpan', 'given a string instead of a trace', (expect) => expect('GET /orders').toHaveSpan('GET')),
 ]
