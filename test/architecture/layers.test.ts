@@ -12,6 +12,7 @@ const LAYERS: Layers = [
   ['src/model'],
   ['src/select'],
   ['src/collector', 'src/baseline', 'src/lint'],
+  ['src/sources'],
   ['src/harness'],
   ['src/compare'],
   ['src/report'],

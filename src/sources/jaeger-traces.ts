@@ -2,8 +2,8 @@ import { Buffer } from 'node:buffer'
 import { Pool } from 'undici'
 import { ServiceError, UsageError } from '../errors.js'
 import type { CapturedSpan } from '../model/captured-span.js'
-import { decodeTraceRequest } from './otlp/decode-traces.js'
-import { isOtlpObject } from './otlp/otlp-values.js'
+import { decodeTraceRequest } from '../collector/otlp/decode-traces.js'
+import { isOtlpObject } from '../collector/otlp/otlp-values.js'
 import type { TraceSource } from './trace-source.js'
 
 /**

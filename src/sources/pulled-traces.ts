@@ -2,10 +2,10 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { ServiceError, TraceTimeoutError } from '../errors.js'
 import type { CapturedSpan } from '../model/captured-span.js'
 import type { Trace } from '../select/trace.js'
-import type { QuietWindow } from './quiet-window.js'
-import type { SettleInfo, SettleOptions } from './settle.js'
+import type { QuietWindow } from '../collector/quiet-window.js'
+import type { SettleInfo, SettleOptions } from '../collector/settle.js'
 import type { TraceSource } from './trace-source.js'
-import type { TraceStore } from './trace-store.js'
+import type { TraceStore } from '../collector/trace-store.js'
 
 /** Options of {@link PulledTraces.settle}. */
 export interface PullSettleOptions {
