@@ -75,6 +75,7 @@ describe('the Playwright example (examples/playwright), run by Playwright Test i
     const run = await runPlaywright(exampleConfig, [])
     expect(run.code, run.output).toBe(0)
     expect(run.tests.map((t) => `${t.status} ${t.title}`)).toEqual([
+      'passed an attached service: a Buy click\'s trace, and an error behind a sold-out product',
       'passed loading the page: one trace per request to the shop, none for another origin',
       'passed a Buy click: the order on the page, one SERVER span and two queries behind it',
       'passed Refresh fires three requests: three traces in order, and no N+1 behind the order list',
