@@ -5,7 +5,7 @@ import { isTraceSource } from '../sources/trace-source.js'
 import type { TraceSource } from '../sources/trace-source.js'
 import { TraceStore } from '../collector/trace-store.js'
 import { UsageError } from '../errors.js'
-import { createTracedClient } from './client.js'
+import { createTracedClient, tracedService } from './client.js'
 import { requestTimes } from './ms-option.js'
 import type { RequestTimeOptions } from './ms-option.js'
 import type { Service } from './types.js'
@@ -79,9 +79,7 @@ export async function attachService(options: AttachServiceOptions): Promise<Serv
     const pulled = new PulledTraces(source, store)
     const quietWindow = new QuietWindow({ floorMs: options.quietMs ?? 50, warmupMs: WARMUP_MS + 2 * batchDelayMs, capMs: Math.max(2_000, 4 * batchDelayMs) })
     const client = createTracedClient({ ...common, store, pull: { traces: pulled, quietWindow } })
-    let stopping: Promise<void> | undefined
-    const stop = (): Promise<void> => (stopping ??= Promise.all([client.close(), pulled.close()]).then(() => store.clear()))
-    return { url, name, store, request: client.request, startTrace: client.startTrace, waitForSpan: client.waitForSpan, measure: client.measure, stop }
+    return tracedService(client, { url, name, store }, () => Promise.all([client.close(), pulled.close()]).then(() => store.clear()))
   }
   const collector = options.traces
   const quietMs = options.quietMs ?? 5
@@ -94,9 +92,7 @@ export async function attachService(options: AttachServiceOptions): Promise<Serv
     missingParentGraceMs: 2 * batchDelayMs + 50,
     spansFrom: `tracewright's receiver at ${collector.endpoint}`,
   })
-  let stopping: Promise<void> | undefined
-  const stop = (): Promise<void> => (stopping ??= client.close())
-  return { url, name, store: collector.store, request: client.request, startTrace: client.startTrace, waitForSpan: client.waitForSpan, measure: client.measure, stop }
+  return tracedService(client, { url, name, store: collector.store }, () => client.close())
 }
 
 /** The options' URL (without a trailing slash) and service name, or a UsageError saying what is wrong. */

@@ -6,7 +6,7 @@ import { QuietWindow } from '../collector/quiet-window.js'
 import { SPAN_CHANNEL_ENV } from '../collector/span-channel.js'
 import type { TraceStoreOptions } from '../collector/trace-store.js'
 import { ServiceError, ServiceStartError, UsageError } from '../errors.js'
-import { createTracedClient } from './client.js'
+import { createTracedClient, tracedService } from './client.js'
 import type { TracedClientOptions } from './client.js'
 import { findFreePort } from './free-port.js'
 import { msOption, requestTimes } from './ms-option.js'
@@ -129,7 +129,7 @@ export async function startChildProcessService(options: ChildProcessServiceOptio
       ready: options.ready, port, timeoutMs: times.timeoutMs, exitInfo: exit.info(), lastFailure: probe.lastFailure(),
     })
   }
-  return { url: `http://127.0.0.1:${port}`, name, store: collector.store, request: client.request, startTrace: client.startTrace, waitForSpan: client.waitForSpan, measure: client.measure, stop }
+  return tracedService(client, { url: `http://127.0.0.1:${port}`, name, store: collector.store }, stop)
 }
 
 /** The checks of the options that need more than a number check. */

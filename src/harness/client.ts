@@ -16,7 +16,7 @@ import { explainTimeout, watchArrivals } from './test-deadline.js'
 import { TestTraces } from './test-traces.js'
 import { foreignTrace, tracedRequest } from './traced-request.js'
 import type { TraceSamples } from '../baseline/trace-samples.js'
-import type { ForeignTrace, RequestOptions, RequestSpec, TracedResponse, WaitForSpanOptions } from './types.js'
+import type { ForeignTrace, RequestOptions, RequestSpec, Service, TracedResponse, WaitForSpanOptions } from './types.js'
 import { waitForSpan } from './wait-for-span.js'
 
 /** What a traced client is built from: where the service is, its store, and how its traces settle. */
@@ -126,5 +126,23 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
       await pool.destroy()
       late?.close()
     },
+  }
+}
+
+/**
+ * The {@link Service} every kind of service returns: its traced client's calls, where it is, and
+ * `stop`, run once however often it is called. One place, so a new client call reaches every kind.
+ */
+export function tracedService(client: TracedClient, where: { readonly url: string; readonly name: string; readonly store: TraceStore }, stop: () => Promise<void>): Service {
+  let stopping: Promise<void> | undefined
+  return {
+    url: where.url,
+    name: where.name,
+    store: where.store,
+    request: client.request,
+    startTrace: client.startTrace,
+    waitForSpan: client.waitForSpan,
+    measure: client.measure,
+    stop: () => (stopping ??= stop()),
   }
 }

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { storeOptions, TraceStore } from '../collector/trace-store.js'
 import type { TraceStoreOptions } from '../collector/trace-store.js'
 import { ServiceStartError, UsageError } from '../errors.js'
-import { createTracedClient } from './client.js'
+import { createTracedClient, tracedService } from './client.js'
 import { listenOnLoopback } from './free-port.js'
 import { requestTimes } from './ms-option.js'
 import type { RequestTimeOptions } from './ms-option.js'
@@ -71,26 +71,13 @@ export async function startInProcessService(options: InProcessServiceOptions): P
       firstRequest = false
     },
   })
-  let stopping: Promise<void> | undefined
-  return {
-    url,
-    name,
-    store,
-    request: client.request,
-    waitForSpan: client.waitForSpan,
-    startTrace: client.startTrace,
-    measure: client.measure,
-    stop() {
-      stopping ??= (async () => {
-        outgoing.release()
-        await client.close()
-        server.closeAllConnections()
-        await new Promise<void>((resolve) => server.close(() => resolve()))
-        lease.release()
-      })()
-      return stopping
-    },
-  }
+  return tracedService(client, { url, name, store }, async () => {
+    outgoing.release()
+    await client.close()
+    server.closeAllConnections()
+    await new Promise<void>((resolve) => server.close(() => resolve()))
+    lease.release()
+  })
 }
 
 async function resolveServer(app: InProcessApp, entrySpanService: string | undefined): Promise<Server> {

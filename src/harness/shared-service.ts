@@ -7,7 +7,7 @@ import type { CapturedSpan } from '../model/captured-span.js'
 import { startCollector } from '../collector/start-collector.js'
 import { toOtlpJson } from '../collector/otlp/encode-otlp-json.js'
 import { ServiceError, UsageError } from '../errors.js'
-import { createTracedClient } from './client.js'
+import { createTracedClient, tracedService } from './client.js'
 import { listenOnLoopback } from './free-port.js'
 import type { Service } from './types.js'
 import { requestTimes } from './ms-option.js'
@@ -167,24 +167,11 @@ export async function connectService(handle: SharedServiceHandle, options: Conne
     exported: true,
     traceIdPrefix: prefix,
   })
-  let stopping: Promise<void> | undefined
-  return {
-    url: handle.url,
-    name: handle.name,
-    store: collector.store,
-    request: client.request,
-    waitForSpan: client.waitForSpan,
-    startTrace: client.startTrace,
-    measure: client.measure,
-    stop() {
-      stopping ??= (async () => {
-        await relayCall(handle, '/unsubscribe', { prefix }).catch(() => undefined)
-        await client.close()
-        await collector.stop()
-      })()
-      return stopping
-    },
-  }
+  return tracedService(client, { url: handle.url, name: handle.name, store: collector.store }, async () => {
+    await relayCall(handle, '/unsubscribe', { prefix }).catch(() => undefined)
+    await client.close()
+    await collector.stop()
+  })
 }
 
 async function relayCall(handle: SharedServiceHandle, path: string, body: object): Promise<void> {
