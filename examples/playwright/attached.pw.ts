@@ -25,7 +25,10 @@ const test = base.extend<object, { services: Readonly<Record<string, Service>> }
       // stop() leaves the service and the receiver alone: they are ours to stop here.
       await attached.stop()
     } finally {
+      // Waited for: the shop must not outlive the worker that started it.
+      const exited = shop.exitCode === null ? new Promise((resolve) => shop.once('exit', resolve)) : undefined
       shop.kill()
+      await exited
       await collector.stop()
     }
   }, { scope: 'worker' }],
