@@ -1,4 +1,4 @@
-import { subscribe, unsubscribe } from 'node:diagnostics_channel'
+import { channel, subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { createRequire } from 'node:module'
 import { context, trace } from '@opentelemetry/api'
 import { isTracingSuppressed } from '@opentelemetry/core'
@@ -106,12 +106,15 @@ const wrappedFunction = (fn: unknown): boolean => typeof fn === 'function' && (f
  */
 export class OutgoingCallWatch {
   readonly #channels: readonly string[]
+  /** Whether it listens on undici's request-creation channel (see {@link undiciRequestsObserved}). */
+  readonly watchesUndici: boolean
   readonly #calls = new Map<string, number>()
   #paused = false
   readonly #onCall = (): void => {
     if (this.#paused) return
     const active = context.active()
-    // The harness's own requests run with tracing suppressed: they are not the app's calls.
+    // Not the app's calls: suppressed ones (the harness's own requests, when an undici
+    // instrumentation listens), and those outside any trace (a test's, otherwise).
     if (isTracingSuppressed(active)) return
     const traceId = trace.getSpanContext(active)?.traceId
     if (traceId === undefined) return
@@ -121,6 +124,7 @@ export class OutgoingCallWatch {
 
   constructor(channels: readonly string[] = [UNDICI_CHANNEL, HTTP_CHANNEL]) {
     this.#channels = channels
+    this.watchesUndici = channels.includes(UNDICI_CHANNEL)
     for (const name of channels) subscribe(name, this.#onCall)
   }
 
@@ -179,6 +183,24 @@ export function leaseOutgoingCallWatch(): { take(traceId: string): number; relea
       if (--lease.leases === 0) lease.watch.pause()
     },
   }
+}
+
+const undiciRequests = channel(UNDICI_CHANNEL)
+
+/**
+ * Whether anything besides this module's outgoing-call watch listens to undici's requests as they
+ * are created: an undici instrumentation in the test process. It would start a span for the
+ * harness's own request and add a second `traceparent` to it unless tracing is suppressed around
+ * the request, so the harness suppresses it then (traced-request.ts). Suppressing costs an
+ * AsyncLocalStorage frame per request, about 2% of an in-process request, so a process with no such
+ * listener does not pay it. Node keeps a channel's subscribers in `_subscribers` (Node 20 to 24);
+ * where that cannot be read, the answer is yes.
+ */
+export function undiciRequestsObserved(): boolean {
+  if (!undiciRequests.hasSubscribers) return false
+  const subscribers = (undiciRequests as unknown as { _subscribers?: unknown })._subscribers
+  if (!Array.isArray(subscribers)) return true
+  return subscribers.length > (sharedWatch?.watch.watchesUndici === true ? 1 : 0)
 }
 
 function endSharedWatch(): void {

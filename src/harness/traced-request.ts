@@ -7,6 +7,7 @@ import type { SettleInfo, SettleOptions } from '../collector/settle.js'
 import type { Trace } from '../select/trace.js'
 import { ServiceError, UsageError } from '../errors.js'
 import type { ClientContext } from './client-context.js'
+import { undiciRequestsObserved } from './library-check.js'
 import { recordSettle } from './settle-report.js'
 import type { TracedClientOptions } from './client.js'
 import type { WaitBudget } from './test-deadline.js'
@@ -83,10 +84,7 @@ function send(ctx: ClientContext, spec: RequestSpec, traceparent: string, traceI
     headers['content-type'] ??= 'application/json'
   }
   const what = `${spec.method} ${spec.path}`
-  // Tracing suppressed: the harness's own request is not the app's call. An undici
-  // instrumentation in the test process would otherwise start a span of its own and append a
-  // second traceparent, and the service would start a new trace.
-  const sent = context.with(suppressed(context.active()), async () => {
+  const exchange = async (): Promise<TracedHttpResponse> => {
     try {
       const res = await ctx.pool.request({
         method: spec.method ?? 'GET', path: spec.path, headers, body: body ?? null,
@@ -96,7 +94,11 @@ function send(ctx: ClientContext, spec: RequestSpec, traceparent: string, traceI
     } catch (error) {
       throw await sendFailure(ctx, error, what, traceId)
     }
-  })
+  }
+  // Tracing suppressed when an undici instrumentation listens: the harness's own request is not
+  // the app's call, and the instrumentation would otherwise start a span of its own and append a
+  // second traceparent, so the service would start a new trace. With none, nothing to suppress.
+  const sent = undiciRequestsObserved() ? context.with(suppressed(context.active()), exchange) : exchange()
   // A service that dies fails its requests in flight at once, with its exit.
   return options.died ? Promise.race([sent, options.died]) : sent
 }
