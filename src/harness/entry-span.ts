@@ -1,7 +1,7 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http'
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api'
-import type { Attributes, Span } from '@opentelemetry/api'
-import { RPCType, setRPCMetadata } from '@opentelemetry/core'
+import type { Attributes, Context, Span } from '@opentelemetry/api'
+import { getRPCMetadata, RPCType } from '@opentelemetry/core'
 import type { RPCMetadata } from '@opentelemetry/core'
 import { SERVICE_RESOURCE, severalInProcessServices } from './global-tracing.js'
 
@@ -55,7 +55,7 @@ export function withEntrySpan(listener: RequestListener, serviceName: string): R
     // `end` runs once whatever fires; plain listeners cost less than once-wrappers per request.
     res.on('finish', end)
     res.on('close', end)
-    context.with(setRPCMetadata(trace.setSpan(parent, span), metadata), () => {
+    context.with(new EntryContext(trace.setSpan(parent, span), metadata), () => {
       try {
         const result: unknown = listener(req, res)
         if (result instanceof Promise) result.catch(fail)
@@ -63,6 +63,48 @@ export function withEntrySpan(listener: RequestListener, serviceName: string): R
         fail(error)
       }
     })
+  }
+}
+
+/** The key `@opentelemetry/core` keeps a context's RPC metadata under, read off its getter. */
+const RPC_METADATA_KEY = ((): symbol => {
+  let key: symbol | undefined
+  getRPCMetadata({
+    getValue: (asked) => { key = asked },
+    setValue: () => ROOT_CONTEXT,
+    deleteValue: () => ROOT_CONTEXT,
+  })
+  if (key === undefined) throw new Error('tracewright: @opentelemetry/core read RPC metadata without a context key')
+  return key
+})()
+
+/**
+ * A request's context: `inner` (the entry span's) plus the RPC metadata a framework
+ * instrumentation writes the route into, held in a field instead of a second copy of the context's
+ * map (`setRPCMetadata` makes one per request). Contexts derived from it keep the metadata, as
+ * they would from `setRPCMetadata`'s.
+ */
+class EntryContext implements Context {
+  readonly #inner: Context
+  readonly #metadata: RPCMetadata
+
+  constructor(inner: Context, metadata: RPCMetadata) {
+    this.#inner = inner
+    this.#metadata = metadata
+  }
+
+  getValue(key: symbol): unknown {
+    return key === RPC_METADATA_KEY ? this.#metadata : this.#inner.getValue(key)
+  }
+
+  setValue(key: symbol, value: unknown): Context {
+    if (key === RPC_METADATA_KEY) return this.#inner.setValue(key, value)
+    return new EntryContext(this.#inner.setValue(key, value), this.#metadata)
+  }
+
+  deleteValue(key: symbol): Context {
+    if (key === RPC_METADATA_KEY) return this.#inner.deleteValue(key)
+    return new EntryContext(this.#inner.deleteValue(key), this.#metadata)
   }
 }
 

@@ -1,5 +1,6 @@
 import { createServer } from 'node:http'
 import { context, propagation, trace as otelTrace } from '@opentelemetry/api'
+import { deleteRPCMetadata, getRPCMetadata, RPCType, setRPCMetadata } from '@opentelemetry/core'
 import { describe, expect, test } from 'vitest'
 import { ServiceStartError, startService, TraceTimeoutError, UsageError } from 'tracewright'
 import type { RequestListener } from 'node:http'
@@ -88,6 +89,36 @@ describe('startService({ app })', () => {
       const { trace } = await svc.request('GET /')
       expect(trace.spans()).toHaveLength(1)
       expect(trace.root.name).toBe('own server span')
+    } finally {
+      await svc.stop()
+    }
+  })
+
+  test('the request context carries RPC metadata as setRPCMetadata would, through derived contexts', async () => {
+    // What a framework instrumentation (express, koa, …) does: read the metadata of the active
+    // context, set the route on it; the entry span is named by it. Also replaced and deleted.
+    const seen: Record<string, unknown> = {}
+    const svc = await startService({
+      app: async (_req, res) => {
+        await tracer().startActiveSpan('router', async (span) => {
+          const derived = context.active()
+          seen['type'] = getRPCMetadata(derived)?.type
+          const metadata = getRPCMetadata(derived)
+          if (metadata?.type === RPCType.HTTP) metadata.route = '/orders/:id'
+          const replaced = setRPCMetadata(derived, { type: RPCType.HTTP, route: '/other', span })
+          seen['replaced'] = getRPCMetadata(replaced)?.route
+          seen['deleted'] = getRPCMetadata(deleteRPCMetadata(derived))
+          seen['keepsSpan'] = otelTrace.getSpan(deleteRPCMetadata(derived)) === span
+          span.end()
+        })
+        res.end()
+      },
+    })
+    try {
+      const { trace } = await svc.request('GET /orders/42')
+      expect(seen).toEqual({ type: RPCType.HTTP, replaced: '/other', deleted: undefined, keepsSpan: true })
+      expect(trace.root.name).toBe('GET /orders/:id')
+      expect(trace.root).toHaveAttribute('http.route', '/orders/:id')
     } finally {
       await svc.stop()
     }
