@@ -94,10 +94,15 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
   const pool = new Pool(options.url, { connections: 32 })
   const { store } = options
   let closed = false
-  // Out of process only: in-process spans cannot arrive after their trace settled unnoticed.
-  const late = options.reporting !== undefined || options.quietWindow !== undefined
-    ? new LateSpanWatch(store, options.quietWindow)
-    : undefined
+  // Out of process only: in-process spans cannot arrive after their trace settled unnoticed. A
+  // pulled trace is read from its backend once more when its test ends, so a span stored after
+  // the hand-over is seen.
+  const { pull } = options
+  const late = pull !== undefined
+    ? new LateSpanWatch(store, pull.quietWindow, pull.traces)
+    : options.reporting !== undefined || options.quietWindow !== undefined
+      ? new LateSpanWatch(store, options.quietWindow)
+      : undefined
   const arrivals = watchArrivals(store, options.serviceName, options.spansFrom !== undefined)
   const ctx: ClientContext = {
     options,

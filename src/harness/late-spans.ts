@@ -11,6 +11,14 @@ const WATCHED = 10_000
 /** Released trace ids remembered, so a span arriving after its test ended is still noticed. */
 const RELEASED_REMEMBERED = 4_096
 
+/** A backend the traces are pulled from (`PulledTraces`). */
+interface PulledFrom {
+  /** The backend, named in the message. */
+  readonly url: string
+  /** Queries each trace once more, adding the spans stored since to the store. */
+  refresh(traceIds: readonly string[]): Promise<void>
+}
+
 interface Watched {
   readonly late: LateSpan[]
   readonly info: SettleInfo
@@ -38,10 +46,16 @@ export class LateSpanWatch {
   readonly #quietWindow: QuietWindow | undefined
   readonly #store: TraceStore
   readonly #unwatch: Array<() => void>
+  readonly #pulled: PulledFrom | undefined
 
-  constructor(store: TraceStore, quietWindow: QuietWindow | undefined) {
+  /**
+   * @param pulled where the traces are read from when their spans reach the store only when asked
+   * for (a backend): read once more before a test's check
+   */
+  constructor(store: TraceStore, quietWindow: QuietWindow | undefined, pulled?: PulledFrom) {
     this.#store = store
     this.#quietWindow = quietWindow
+    this.#pulled = pulled
     this.#unwatch = [
       store.watchLate((late) => this.#onLate(late)),
       store.watchAll((span) => this.#onAny(span)),
@@ -81,12 +95,16 @@ export class LateSpanWatch {
     }
     const wait = until - performance.now()
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait))
+    if (this.#pulled !== undefined) {
+      const handedOut = traceIds.filter((traceId) => this.#watched.get(traceId)?.expected === false)
+      if (handedOut.length > 0) await this.#pulled.refresh(handedOut)
+    }
     const messages: string[] = []
     for (const traceId of traceIds) {
       const watched = this.#watched.get(traceId)
       if (watched === undefined) continue
       watched.checked = true
-      if (watched.late.length > 0 && !watched.expected) messages.push(describeLateSpans(traceId, watched.late, watched.info.rule, watched.info.quietMs))
+      if (watched.late.length > 0 && !watched.expected) messages.push(describeLateSpans(traceId, watched.late, watched.info.rule, watched.info.quietMs, this.#pulled?.url))
     }
     return messages.length === 0 ? undefined : lateSpanError(messages)
   }
@@ -111,7 +129,7 @@ export class LateSpanWatch {
     if (watched.expected) return
     if (watched.info.rule === 'quiet') this.#quietWindow?.observe(watched.info.quietMs + late.lateMs)
     if (!watched.owned || watched.checked) {
-      console.warn(`${LATE_SPAN_WARNING} ${describeLateSpans(late.span.traceId, [late], watched.info.rule, watched.info.quietMs)}`)
+      console.warn(`${LATE_SPAN_WARNING} ${describeLateSpans(late.span.traceId, [late], watched.info.rule, watched.info.quietMs, this.#pulled?.url)}`)
     }
   }
 

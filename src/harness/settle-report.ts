@@ -57,12 +57,15 @@ export function recordSettle(trace: Trace, info: SettleInfo, settleMs: number): 
  * The message for late spans of a trace: the trace id, each late span with how late it came, and
  * the option that fixes it.
  */
-export function describeLateSpans(traceId: string, late: readonly LateSpan[], rule: SettleInfo['rule'], quietMs: number): string {
+export function describeLateSpans(traceId: string, late: readonly LateSpan[], rule: SettleInfo['rule'], quietMs: number, pulledFrom?: string): string {
   const shown = late.slice(0, 10).map(({ span, lateMs }) =>
     `  - ${JSON.stringify(span.name)} (${span.kind}, span ${span.spanId}, service ${serviceOf(span)}), ${lateMs.toFixed(1)} ms late`)
   if (late.length > 10) shown.push(`  - … and ${late.length - 10} more`)
   const latest = Math.max(...late.map((l) => l.lateMs))
-  const fix = rule === 'quiet'
+  const fix = pulledFrom !== undefined
+    ? `The trace was read from ${pulledFrom} and settled after ${quietMs} ms without new spans there; these spans were found there when the test ended (the times above are from the hand-over to when they were found). ` +
+      `If they belong to work that runs after the response, wait for them with svc.waitForSpan(trace, selector); if the backend stores spans this late, raise the floor of the quiet window (attachService({ quietMs: ${Math.ceil(quietMs + latest * 2)} })).`
+    : rule === 'quiet'
     ? `The trace was settled after ${quietMs} ms without new spans, because the service's exporter does not report span starts. ` +
       `Please raise the service's quietMs option (startService({ quietMs: ${Math.ceil(quietMs + latest * 2)} })), or, for a Node service, ` +
       "run it with `--import tracewright/register` so its traces settle exactly. If the spans belong to work that runs after the response, wait for them with svc.waitForSpan(trace, selector)."

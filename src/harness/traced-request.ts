@@ -186,8 +186,12 @@ async function settlePulled(ctx: ClientContext, pull: NonNullable<TracedClientOp
   }).catch((error: unknown) => {
     throw ctx.explain(error, traceId, waited)
   })
-  // settleReport(trace) gives the rule, the window and the time, as for a pushed trace.
-  if (info !== undefined) recordSettle(trace, info, performance.now() - responded)
+  // settleReport(trace) gives the rule, the window and the time, as for a pushed trace, and the
+  // late spans its test's end finds in the backend.
+  if (info !== undefined) {
+    if (ctx.late === undefined) recordSettle(trace, info, performance.now() - responded)
+    else ctx.late.handedOut(trace, info, performance.now() - responded)
+  }
   return trace
 }
 

@@ -24,6 +24,8 @@ export interface PullSettleOptions {
 /** First wait between two queries of one trace, ms; each later one doubles, up to {@link MAX_DELAY_MS}. */
 const FIRST_DELAY_MS = 10
 const MAX_DELAY_MS = 1_000
+/** Queries in flight at once when a test's traces are read again at its end. */
+const REFRESH_CONCURRENCY = 8
 
 /** What one query brought. */
 interface Poll {
@@ -46,6 +48,11 @@ export class PulledTraces {
   constructor(source: TraceSource, store: TraceStore) {
     this.#source = source
     this.#store = store
+  }
+
+  /** The backend's address, as its source names it. */
+  get url(): string {
+    return this.#source.url
   }
 
   /** Queries sent so far, for messages and the benchmark. */
@@ -105,6 +112,21 @@ export class PulledTraces {
       }
     })()
     return () => done.abort()
+  }
+
+  /**
+   * Queries each trace once more (a few at a time), adding what the backend stored since: when a
+   * test ends, spans of its handed-out traces that came late reach the store, which reports them.
+   * A failed query is skipped: the backend's hiccup is not the test's failure.
+   */
+  async refresh(traceIds: readonly string[]): Promise<void> {
+    const queue = [...traceIds]
+    const worker = async (): Promise<void> => {
+      for (let traceId = queue.shift(); traceId !== undefined && !this.#stopped.signal.aborted; traceId = queue.shift()) {
+        await this.#poll(traceId)
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(REFRESH_CONCURRENCY, queue.length) }, worker))
   }
 
   /** Stops every query loop and closes the source. */

@@ -4,6 +4,9 @@
 // running Go service asserts on the whole trace, once by push and once by pull from Jaeger, and
 // gets a diagnosis when the Collector dies under it.
 import { randomBytes } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
 import { attachService, jaegerTraces, startCollector, TraceStore, TraceTimeoutError } from 'tracewright'
@@ -13,6 +16,7 @@ import type { Collector, Service, Trace } from 'tracewright'
 import { goExample } from '../../examples/go/service.js'
 import { createOrdersDatabase } from '../../examples/polyglot/database.js'
 import type { OrdersDatabase } from '../../examples/polyglot/database.js'
+import { runVitest, vitestProject } from '../reliability/helpers.js'
 import './tools.js'
 import { startDeployedService, startJaeger, startOtelCollector } from './engines.js'
 import type { RunningCollector, RunningJaeger, RunningService } from './engines.js'
@@ -129,6 +133,57 @@ describe('pulled: the spec reads the trace from Jaeger by its id', () => {
     expect(response.status).toBe(502)
     expect(trace.span({ kind: 'SERVER', service: 'prices-node' })).toHaveStatus('ERROR')
   }, 40_000)
+})
+
+describe('a span Jaeger stores after its trace was handed out', () => {
+  test('fails the vitest test that got the trace, found by a last query when it ends; a test that waits for it passes', async () => {
+    const scratch = mkdtempSync(join(tmpdir(), 'tracewright-pulled-late-'))
+    try {
+      const dir = vitestProject(scratch, 'pulled-late', {
+        'late.spec.ts': [
+          `import { afterAll, beforeAll, expect, test } from 'vitest'`,
+          `import { attachService, jaegerTraces } from 'tracewright'`,
+          `let svc`,
+          `beforeAll(async () => { svc = await attachService({ url: ${JSON.stringify(orders.url)}, name: 'orders-go', traces: jaegerTraces({ url: ${JSON.stringify(jaeger.queryUrl)} }) }) })`,
+          `afterAll(() => svc?.stop())`,
+          // Background work of the request: a span of its trace, stored in Jaeger after the hand-over.
+          `const storeLater = (traceId, parentSpanId, spanId) => fetch(${JSON.stringify(`${jaeger.otlpHttp}/v1/traces`)}, {`,
+          `  method: 'POST', headers: { 'content-type': 'application/json' },`,
+          `  body: JSON.stringify({ resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: 'receipts' } }] }, scopeSpans: [{ scope: { name: 'manual' }, spans: [`,
+          `    { traceId, spanId, parentSpanId, name: 'send receipt', kind: 1, startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000005000000' }] }] }] }),`,
+          `}).then((res) => res.status)`,
+          `test('asserts on a trace a span of which is stored later', async () => {`,
+          `  const { trace } = await svc.request('GET /quote/KB-01')`,
+          `  console.log('TRACE ' + trace.traceId)`,
+          `  expect(trace.spans().map((span) => span.name)).not.toContain('send receipt')`,
+          `  expect(await storeLater(trace.traceId, trace.root.spanId, 'eeeeeeeeeeeeeeee')).toBe(200)`,
+          `  await new Promise((resolve) => setTimeout(resolve, 300))`,
+          `})`,
+          `test('waits for the later span', async () => {`,
+          `  const { trace } = await svc.request('GET /quote/KB-01')`,
+          `  setTimeout(() => void storeLater(trace.traceId, trace.root.spanId, 'ffffffffffffffff'), 100)`,
+          `  expect((await svc.waitForSpan(trace, 'send receipt', { timeoutMs: 10000 })).spanId).toBe('ffffffffffffffff')`,
+          `})`,
+          `test('a trace with nothing late', async () => {`,
+          `  const { trace } = await svc.request('GET /quote/MS-02')`,
+          `  expect(trace.spans({ kind: 'SERVER' })).toHaveLength(2)`,
+          `})`,
+        ].join('\n'),
+      })
+      const result = await runVitest(dir)
+      const traceId = /TRACE ([0-9a-f]{32})/.exec(result.output)?.[1]
+      expect(traceId, result.output).toBeDefined()
+      expect(result.code, result.output).toBe(1)
+      expect(result.output).toMatch(/1 failed \| 2 passed/)
+      expect(result.output).toContain('LateSpanError')
+      expect(result.output).toContain(`Failed to hand over trace ${traceId} complete: 1 span arrived after it was handed to the test`)
+      expect(result.output).toMatch(/"send receipt" \(INTERNAL, span eeeeeeeeeeeeeeee, service receipts\), \d+\.\d ms late/)
+      expect(result.output).toContain(`The trace was read from ${jaeger.queryUrl}`)
+      expect(result.output).toContain('svc.waitForSpan(trace, selector)')
+    } finally {
+      rmSync(scratch, { recursive: true, force: true })
+    }
+  }, 60_000)
 })
 
 describe('a pulled trace that never completes', () => {
