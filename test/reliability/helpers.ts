@@ -2,6 +2,7 @@ import { execFileSync, spawn } from 'node:child_process'
 import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { expect } from 'vitest'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const node = process.execPath
@@ -141,4 +142,22 @@ export function runVitest(dir: string, interrupt?: NodeJS.Signals): Promise<{ co
     child.stderr.on('data', onData)
     child.on('exit', (code, signal) => resolve({ code, signal, output, ms: performance.now() - started }))
   })
+}
+
+/**
+ * Checks a {@link runVitest} run of three tests, one of which printed `TRACE <id>` and got a trace
+ * one span of which came late: that test alone failed, with a LateSpanError naming the trace, the
+ * span (`spanLine`) and the fix. Returns the trace id.
+ */
+export function expectOneLateSpanFailure(result: { code: number | null; output: string }, spanLine: RegExp): string {
+  const { code, output } = result
+  const traceId = /TRACE ([0-9a-f]{32})/.exec(output)?.[1]
+  expect(traceId, output).toBeDefined()
+  expect(code, output).toBe(1)
+  expect(output).toMatch(/1 failed \| 2 passed/)
+  expect(output).toContain('LateSpanError')
+  expect(output).toContain(`Failed to hand over trace ${traceId} complete: 1 span arrived after it was handed to the test`)
+  expect(output).toMatch(spanLine)
+  expect(output).toContain('svc.waitForSpan(trace, selector)')
+  return traceId as string
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, test } from 'vitest'
-import { runVitest, vitestProject } from './helpers.js'
+import { expectOneLateSpanFailure, runVitest, vitestProject } from './helpers.js'
 
 /*
  * A span that arrives after its trace was handed to a test is never silent: inside vitest, the test
@@ -50,14 +50,7 @@ describe('a late span inside vitest', () => {
       ].join('\n'),
     })
     const result = await runVitest(dir)
-    const traceId = /TRACE ([0-9a-f]{32})/.exec(result.output)?.[1]
-    expect(traceId, result.output).toBeDefined()
-    expect(result.code, result.output).toBe(1)
-    expect(result.output).toMatch(/1 failed \| 2 passed/)
-    expect(result.output).toContain('LateSpanError')
-    expect(result.output).toContain(`Failed to hand over trace ${traceId} complete: 1 span arrived after it was handed to the test`)
-    expect(result.output).toMatch(/"after the response" \(INTERNAL, span [0-9a-f]{16}, service late\), \d+\.\d ms late/)
-    expect(result.output).toContain('svc.waitForSpan(trace, selector)')
+    const traceId = expectOneLateSpanFailure(result, /"after the response" \(INTERNAL, span [0-9a-f]{16}, service late\), \d+\.\d ms late/)
     const concurrent = /CONCURRENT ([0-9a-f]{32})/.exec(result.output)?.[1]
     const section = result.output.slice(result.output.indexOf('tracewright: spans arrived after their trace was handed to a test (2)'))
     expect(section, result.output).toContain(`✗ late.spec.ts > asserts on a trace a span of which comes later: Failed to hand over trace ${traceId}`)
