@@ -79,7 +79,12 @@ export async function attachService(options: AttachServiceOptions): Promise<Serv
     const pulled = new PulledTraces(source, store)
     const quietWindow = new QuietWindow({ floorMs: options.quietMs ?? 50, warmupMs: WARMUP_MS + 2 * batchDelayMs, capMs: Math.max(2_000, 4 * batchDelayMs) })
     const client = createTracedClient({ ...common, store, pull: { traces: pulled, quietWindow } })
-    return tracedService(client, { url, name, store }, () => Promise.all([client.close(), pulled.close()]).then(() => store.clear()))
+    return tracedService(client, { url, name, store }, async () => {
+      // The client first: its close reads the unchecked traces once more, through `pulled`.
+      await client.close()
+      await pulled.close()
+      store.clear()
+    })
   }
   const collector = options.traces
   const quietMs = options.quietMs ?? 5

@@ -126,6 +126,8 @@ export function createTracedClient(options: TracedClientOptions): TracedClient {
     close: async () => {
       closed = true
       arrivals.stop()
+      // Before the connections go: a pulled trace no test checked is read once more.
+      await late?.finalCheck()
       // destroy(), not close(): close() waits for requests in flight, and a hung handler would then
       // hold up stop() until the test run gives up on it.
       await pool.destroy()

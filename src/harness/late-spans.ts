@@ -8,6 +8,8 @@ import { describeLateSpans, LATE_SPAN_WARNING, lateSpanError, recordSettle } fro
 
 /** Handed-out traces watched at once per service; past it the oldest is let go. */
 const WATCHED = 10_000
+/** The longest a service's stop reads its unchecked pulled traces once more (see finalCheck). */
+const FINAL_CHECK_MS = 2_000
 /** Released trace ids remembered, so a span arriving after its test ended is still noticed. */
 const RELEASED_REMEMBERED = 4_096
 
@@ -16,7 +18,7 @@ interface PulledFrom {
   /** The backend, named in the message. */
   readonly url: string
   /** Queries each trace once more, adding the spans stored since to the store. */
-  refresh(traceIds: readonly string[]): Promise<void>
+  refresh(traceIds: readonly string[], signal?: AbortSignal): Promise<void>
 }
 
 interface Watched {
@@ -116,6 +118,21 @@ export class LateSpanWatch {
     if (expected) return
     this.#released.add(traceId)
     if (this.#released.size > RELEASED_REMEMBERED) this.#released.delete(this.#released.values().next().value as string)
+  }
+
+  /**
+   * Pulled traces only, when the service stops: reads once more each handed-out trace that no test
+   * checked (a `test.concurrent`'s, a plain script's) and the store still holds, so a span the
+   * backend stored late is still reported: a warning, and `settleReport(trace).late`. Gives up
+   * after {@link FINAL_CHECK_MS}, so a backend that stopped answering cannot hold up the stop.
+   */
+  async finalCheck(): Promise<void> {
+    if (this.#pulled === undefined) return
+    const unchecked: string[] = []
+    for (const [traceId, watched] of this.#watched) {
+      if (!watched.checked && !watched.expected && this.#store.has(traceId)) unchecked.push(traceId)
+    }
+    if (unchecked.length > 0) await this.#pulled.refresh(unchecked, AbortSignal.timeout(FINAL_CHECK_MS))
   }
 
   close(): void {

@@ -119,11 +119,12 @@ export class PulledTraces {
    * test ends, spans of its handed-out traces that came late reach the store, which reports them.
    * A failed query is skipped: the backend's hiccup is not the test's failure.
    */
-  async refresh(traceIds: readonly string[]): Promise<void> {
+  async refresh(traceIds: readonly string[], signal?: AbortSignal): Promise<void> {
     const queue = [...traceIds]
+    const stop = signal === undefined ? this.#stopped.signal : AbortSignal.any([this.#stopped.signal, signal])
     const worker = async (): Promise<void> => {
-      for (let traceId = queue.shift(); traceId !== undefined && !this.#stopped.signal.aborted; traceId = queue.shift()) {
-        await this.#poll(traceId)
+      for (let traceId = queue.shift(); traceId !== undefined && !stop.aborted; traceId = queue.shift()) {
+        await this.#poll(traceId, stop)
       }
     }
     await Promise.all(Array.from({ length: Math.min(REFRESH_CONCURRENCY, queue.length) }, worker))
@@ -136,11 +137,11 @@ export class PulledTraces {
   }
 
   /** One query: adds the spans the store does not have yet. */
-  async #poll(traceId: string): Promise<Poll> {
+  async #poll(traceId: string, signal = this.#stopped.signal): Promise<Poll> {
     this.#queries++
     let spans: readonly CapturedSpan[]
     try {
-      spans = await this.#source.fetchTrace(traceId, this.#stopped.signal)
+      spans = await this.#source.fetchTrace(traceId, signal)
     } catch (error) {
       return { added: 0, error: error instanceof Error ? error : new Error(String(error)) }
     }

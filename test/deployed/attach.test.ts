@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, beforeAll, describe, expect, test } from 'vitest'
-import { attachService, jaegerTraces, startCollector, TraceStore, TraceTimeoutError } from 'tracewright'
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest'
+import { attachService, jaegerTraces, settleReport, startCollector, TraceStore, TraceTimeoutError } from 'tracewright'
 import { PulledTraces } from '../../src/sources/pulled-traces.js'
 import { QuietWindow } from '../../src/collector/quiet-window.js'
 import type { Collector, Service, Trace } from 'tracewright'
@@ -177,6 +177,30 @@ describe('a span Jaeger stores after its trace was handed out', () => {
       rmSync(scratch, { recursive: true, force: true })
     }
   }, 60_000)
+})
+
+describe('a late pulled span no single test owns', () => {
+  test.concurrent('stop() reads the trace once more: a warning naming the backend, and settleReport(trace).late', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined)
+    const svc = await attachService({ url: orders.url, name: 'orders-go', traces: jaegerTraces({ url: jaeger.queryUrl }) })
+    let trace: Trace | undefined
+    let warnings: string[] = []
+    try {
+      trace = (await svc.request('GET /quote/KB-01')).trace
+      expect(settleReport(trace)?.late).toEqual([])
+      expect(await sendToJaeger([{
+        traceId: trace.traceId, spanId: 'abababababababab', parentSpanId: trace.root?.spanId, name: 'send receipt', kind: 1,
+        startTimeUnixNano: '1700000000000000000', endTimeUnixNano: '1700000000005000000',
+      }])).toBe(200)
+      await new Promise((resolve) => setTimeout(resolve, 300))
+    } finally {
+      await svc.stop()
+      warnings = warn.mock.calls.map((call) => String(call[0])).filter((message) => trace !== undefined && message.includes(trace.traceId))
+      warn.mockRestore()
+    }
+    expect(settleReport(trace)?.late.map((late) => late.span.spanId)).toEqual(['abababababababab'])
+    expect(warnings).toEqual([expect.stringContaining(`The trace was read from ${jaeger.queryUrl}`)])
+  }, 40_000)
 })
 
 describe('a pulled trace that never completes', () => {
