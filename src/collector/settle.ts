@@ -114,6 +114,19 @@ export function settledTrace(store: TraceStore, traceId: string, harnessSpanId: 
 }
 
 /**
+ * Runs `fn` after the event loop's next I/O poll, which reads whatever reached the process's
+ * sockets by then. One `setImmediate` does not promise that: set from an I/O callback (a span
+ * arriving, a response read) it runs in the same turn's check phase, right after the poll that
+ * already ran. An immediate set from the check phase runs in the next turn, after its poll.
+ */
+function afterNextPoll(fn: () => void): { cancel(): void } {
+  let pending = setImmediate(() => {
+    pending = setImmediate(fn)
+  })
+  return { cancel: () => clearImmediate(pending) }
+}
+
+/**
  * Resolves with the trace once it is complete. In-process (`quietMs: 0`): the entry span has ended
  * and no span of the trace is open — decided the moment the last span ends, with no timer. Over the
  * span channel (`tracewright/register`): the entry process reported its root, every reporting
@@ -147,10 +160,10 @@ export function settleTrace(store: TraceStore, traceId: string, options: SettleO
     let confirming = false
     // True once an I/O poll has run since the last span arrived (see evaluate).
     let polled = false
-    let polling: NodeJS.Immediate | undefined
+    let polling: { cancel(): void } | undefined
     const finish = (error?: Error, info?: SettleInfo): void => {
       unwatch()
-      clearImmediate(polling)
+      polling?.cancel()
       clearTimeout(timeout)
       clearTimeout(timer)
       signal?.removeEventListener('abort', onAbort)
@@ -214,7 +227,7 @@ export function settleTrace(store: TraceStore, traceId: string, options: SettleO
       // poll since the last arrival, which reads it (and, if it brought a span, restarts the wait).
       // In process (no window) every span is in the store the moment it ends: nothing to read.
       if (window > 0 && !polled) {
-        polling ??= setImmediate(() => {
+        polling ??= afterNextPoll(() => {
           polling = undefined
           polled = true
           evaluate()
