@@ -106,7 +106,10 @@ export class LateSpanWatch {
       const watched = this.#watched.get(traceId)
       if (watched === undefined) continue
       watched.checked = true
-      if (watched.late.length > 0 && !watched.expected) messages.push(describeLateSpans(traceId, watched.late, watched.info.rule, watched.info.quietMs, this.#pulled?.url))
+      if (watched.late.length === 0 || watched.expected) continue
+      const described = describeLateSpans(traceId, watched.late, watched.info.rule, watched.info.quietMs, this.#pulled?.url)
+      // The trace as it is now, late spans included, shows where they hang.
+      messages.push(this.#store.has(traceId) ? `${described}\n\nThe trace with them:\n${this.#store.trace(traceId).toString()}` : described)
     }
     return messages.length === 0 ? undefined : lateSpanError(messages)
   }

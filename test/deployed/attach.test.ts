@@ -173,6 +173,7 @@ describe('a span Jaeger stores after its trace was handed out', () => {
       const result = await runVitest(dir)
       expectOneLateSpanFailure(result, /"send receipt" \(INTERNAL, span eeeeeeeeeeeeeeee, service receipts\), \d+\.\d ms late/)
       expect(result.output).toContain(`The trace was read from ${jaeger.queryUrl}`)
+      expect(result.output).toMatch(/The trace with them:\n[^]*send receipt {2}INTERNAL {2}receipts/)
     } finally {
       rmSync(scratch, { recursive: true, force: true })
     }

@@ -159,5 +159,7 @@ export function expectOneLateSpanFailure(result: { code: number | null; output: 
   expect(output).toContain(`Failed to hand over trace ${traceId} complete: 1 span arrived after it was handed to the test`)
   expect(output).toMatch(spanLine)
   expect(output).toContain('svc.waitForSpan(trace, selector)')
+  // The trace as it is now, with the late span in it.
+  expect(output).toContain(`The trace with them:\ntrace ${traceId} · `)
   return traceId as string
 }
